@@ -40,6 +40,11 @@ export interface IssueSeenEvent extends EventBase {
   operation?: string;
   /** Number of occurrences this event stands for (imports carry counts); default 1. */
   count?: number;
+  /** Imports: when the last of the `count` occurrences happened (default `at`). */
+  lastAt?: string;
+  /** Imports: every environment / operation the occurrences came from, beside `env` / `operation`. */
+  environments?: string[];
+  operations?: string[];
 }
 
 export interface SolutionAddedEvent extends EventBase {
@@ -60,6 +65,10 @@ export interface SolutionAttemptEvent extends EventBase {
   /** Imports carry aggregated counts; a normal attempt stands for one. */
   attempts?: number;
   successes?: number;
+  /** Imports: how many of the aggregated attempts `seconds` is the sum over (default 1). */
+  timedAttempts?: number;
+  /** Imports: when the last of the aggregated successes happened (default `at` when `successes` > 0). */
+  lastSuccessAt?: string;
 }
 
 export interface IssueRelatedEvent extends EventBase {
@@ -96,6 +105,8 @@ export interface IssueState {
   resourceType: string | null;
   tool: ErrorTool;
   message: string;
+  /** A short human title (knowledge-base entries have one). */
+  title?: string;
   firstSeen: string;
   lastSeen: string;
   occurrences: number;

@@ -1,0 +1,36 @@
+// Builds the self-contained CLI the plugin ships: scripts/infra-ops.mjs plus lazily loaded chunks in
+// scripts/lib/. No node_modules at run time; deterministic, so a test can rebuild and compare.
+import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function bundle(outdir = join(root, 'scripts')) {
+  await rm(join(outdir, 'lib'), { recursive: true, force: true });
+  await rm(join(outdir, 'infra-ops.mjs'), { force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: { 'infra-ops': 'src/cli/bin.ts' },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'lib/[name]-[hash]',
+    minify: true,
+    legalComments: 'none',
+    charset: 'utf8',
+    logLevel: 'warning',
+    // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+    banner: { js: "import{createRequire as __infraOpsCreateRequire}from'node:module';const require=__infraOpsCreateRequire(import.meta.url);" },
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const outArg = process.argv.indexOf('--outdir');
+  await bundle(outArg > 0 ? resolve(process.argv[outArg + 1]) : undefined);
+}

@@ -124,7 +124,10 @@ export interface MatchOptions {
   limit?: number;
 }
 
-/** Rank every known solution of every stored issue against one error. */
+/**
+ * Rank every known solution of every stored issue against one error: exact-pattern issues whose
+ * solution has not failed more than it worked first, then by total score.
+ */
 export function matchSolutions(query: MatchQuery, index: MatchIndex, opts: MatchOptions): SolutionMatch[] {
   const qWeights = tokenWeights(query.pattern);
   const qTotal = totalWeight(qWeights);
@@ -150,8 +153,11 @@ export function matchSolutions(query: MatchQuery, index: MatchIndex, opts: Match
       results.push({ issue, solution, score, confidence });
     }
   }
+  // The same error's own fix comes before a similar error's fix, unless it has failed more than it worked:
+  // `s3:PutObject` denied is not fixed by granting `s3:GetObject`, however well that fix is proven.
+  const tier = (m: SolutionMatch) => (m.score.pattern === 1 && m.solution.successes >= m.solution.failures ? 0 : 1);
   results.sort((a, b) => {
-    // Score first; ties broken by the exact issue, then ids for a stable order.
+    if (tier(a) !== tier(b)) return tier(a) - tier(b);
     if (b.score.total !== a.score.total) return b.score.total - a.score.total;
     if ((a.issue === exact) !== (b.issue === exact)) return a.issue === exact ? -1 : 1;
     return `${a.issue.issueId}/${a.solution.solutionId}`.localeCompare(`${b.issue.issueId}/${b.solution.solutionId}`);

@@ -97,8 +97,23 @@ export async function issuesStatsCommand(_opts: unknown, cmd: Command): Promise<
   emit({ data: { schemaVersion: 1 as const, ...stats }, human: formatStats }, opts);
 }
 
+const pct = (n: number | null) => (n === null ? '-' : `${n.toFixed(1)}%`);
+
 function formatStats(s: IssueLogStats): string {
-  return JSON.stringify(s, null, 2);
+  const t = s.totals;
+  const lines = [
+    `${t.issues} issues, ${t.occurrences} occurrences, ${t.solutions} solutions; ${t.resolutions} resolutions and ${t.failures} failed attempts (success ${pct(s.successRate)})`,
+    `automation: ${pct(s.solutionAutomationRate)} of solutions can run automatically; ${pct(s.resolutionAutomationRate)} of resolutions were automated`,
+    `average resolution time: ${s.avgResolutionSeconds === null ? '-' : `${Math.round(s.avgResolutionSeconds)}s`}`,
+    'by category:',
+    ...Object.entries(s.byCategory)
+      .filter(([, c]) => c.issues > 0)
+      .map(([name, c]) => `  ${name.padEnd(10)} ${String(c.issues).padStart(5)} issues ${String(c.occurrences).padStart(6)} occurrences ${String(c.resolutions).padStart(5)} resolved`),
+  ];
+  if (s.topRecurring.length > 0) {
+    lines.push('most recurring:', ...s.topRecurring.map((r) => `  ${String(r.occurrences).padStart(5)}×  ${r.issueId}  ${r.title ?? r.pattern.slice(0, 80)}`));
+  }
+  return lines.join('\n');
 }
 
 export async function issuesVerifyCommand(_opts: unknown, cmd: Command): Promise<void> {

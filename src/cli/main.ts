@@ -22,7 +22,9 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-type Action = (...args: unknown[]) => Promise<void>;
+// Commander passes positional arguments, then options, then the command itself.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Action = (...args: any[]) => Promise<void>;
 
 /** Wraps an action so every failure becomes one clear message and the right exit code. */
 function run(load: () => Promise<Action>): Action {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import schema from '../../schemas/config.schema.json' with { type: 'json' };
 import { CliError, EXIT } from '../cli/exit-codes.js';
 import { stateDirOf } from '../project/paths.js';
+import { cjsNamespace } from '../runtime/cjs-interop.js';
 import { validateAgainst, type SchemaProblem } from '../schema/validate.js';
 import type { InfraOpsConfig } from './types.js';
 
@@ -26,7 +27,7 @@ export function formatConfigProblem(p: ConfigProblem): string {
 
 /** Parse and validate config text; returns problems instead of throwing so `config check` can list them all. */
 export async function parseConfig(text: string, file: string): Promise<{ config?: InfraOpsConfig; problems: ConfigProblem[] }> {
-  const { parseDocument, LineCounter } = await import('yaml');
+  const { parseDocument, LineCounter } = cjsNamespace(await import('yaml'));
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {

@@ -1,7 +1,7 @@
 import { analyzeError, type ErrorAnalysis } from '../errors/analyze.js';
 import { newEventId } from '../issuelog/event-id.js';
-import { buildMatchIndex, matchSolutions, type Confidence, type ScoreParts, type SolutionMatch } from '../issuelog/match.js';
-import { currentPattern, type IssueLog } from '../issuelog/repository.js';
+import { matchSolutions, type Confidence, type ScoreParts, type SolutionMatch } from '../issuelog/match.js';
+import type { IssueLog } from '../issuelog/repository.js';
 import type { IssueEvent, IssueState, SolutionAutomation } from '../issuelog/types.js';
 
 export interface DebugRequest {
@@ -58,13 +58,13 @@ export interface DebugResult {
   logProblems: { file: string; line: number; reason: string }[];
 }
 
-function view(m: SolutionMatch, rank: number, issueId: string): MatchView {
-  const s = m.solution;
+function view(m: SolutionMatch, issue: IssueState, rank: number, issueId: string): MatchView {
+  const s = issue.solutions.find((x) => x.solutionId === m.solution.solutionId)!;
   return {
     rank,
-    issueId: m.issue.issueId,
-    issueOrigin: m.issue.origin,
-    issueTitle: m.issue.title ?? null,
+    issueId: issue.issueId,
+    issueOrigin: issue.origin,
+    issueTitle: issue.title ?? null,
     solutionId: s.solutionId,
     description: s.description,
     steps: s.steps,
@@ -76,20 +76,24 @@ function view(m: SolutionMatch, rank: number, issueId: string): MatchView {
     lastSuccessAt: s.lastSuccessAt,
     score: m.score,
     confidence: m.confidence,
-    solutionRef: m.issue.issueId === issueId ? s.solutionId : `${m.issue.issueId}/${s.solutionId}`,
+    solutionRef: issue.issueId === issueId ? s.solutionId : `${issue.issueId}/${s.solutionId}`,
   };
 }
 
 /** categorize → search → rank → record: the debugging workflow's deterministic half. */
 export async function debugError(req: DebugRequest, log: IssueLog): Promise<DebugResult> {
   const analysis = analyzeError(req.text);
-  const index = buildMatchIndex(log.issues.values(), currentPattern);
-  const exact: IssueState | undefined = index.byPattern.get(analysis.pattern);
-  const matches = matchSolutions(
+  const { index, problems } = await log.matchIndex();
+  const exactCandidate = index.byPatternKey.get(analysis.issueId);
+  const found = matchSolutions(
     { pattern: analysis.pattern, errorCode: analysis.errorCode, resourceType: analysis.resourceType, env: req.env },
     index,
     { now: req.now, minConfidence: req.minConfidence, limit: req.limit },
   );
+  // Only the issues shown are read in full (descriptions, steps): the index holds just their records.
+  const details = await log.get([...(exactCandidate ? [exactCandidate.issueId] : []), ...found.map((m) => m.candidate.issueId)]);
+  const exact: IssueState | undefined = exactCandidate ? details.get(exactCandidate.issueId) : undefined;
+  const matches = found.filter((m) => details.get(m.candidate.issueId)?.solutions.some((s) => s.solutionId === m.solution.solutionId));
 
   const issueId = exact?.issueId ?? analysis.issueId;
   let recorded: DebugResult['recorded'] = null;
@@ -117,9 +121,10 @@ export async function debugError(req: DebugRequest, log: IssueLog): Promise<Debu
     // A new pattern close to a known issue is linked to it, so the log shows families of errors.
     if (!exact) {
       for (const m of matches) {
-        if (m.issue.issueId !== issueId && !relatedTo.includes(m.issue.issueId) && relatedTo.length < 3) {
-          relatedTo.push(m.issue.issueId);
-          events.push({ v: 1, type: 'issue.related', id: newEventId(), at, issueId, relatedIssueId: m.issue.issueId });
+        const other = m.candidate.issueId;
+        if (other !== issueId && !relatedTo.includes(other) && relatedTo.length < 3) {
+          relatedTo.push(other);
+          events.push({ v: 1, type: 'issue.related', id: newEventId(), at, issueId, relatedIssueId: other });
         }
       }
     }
@@ -151,9 +156,9 @@ export async function debugError(req: DebugRequest, log: IssueLog): Promise<Debu
           lastSeen: exact.lastSeen,
         }
       : null,
-    matches: matches.map((m, i) => view(m, i + 1, issueId)),
+    matches: matches.map((m, i) => view(m, details.get(m.candidate.issueId)!, i + 1, issueId)),
     novel: matches.length === 0,
     recorded,
-    logProblems: log.problems.map((p) => ({ file: p.file, line: p.line, reason: p.reason })),
+    logProblems: problems.map((p) => ({ file: p.file, line: p.line, reason: p.reason })),
   };
 }

@@ -31,9 +31,23 @@ function randomSolutionId(): string {
   return `sol-${newEventId().slice(0, 8)}`;
 }
 
+/** Solutions adopted from another issue are stored as `<otherIssueId>:<solutionId>`. */
+export function adoptedSolutionId(otherIssueId: string, solutionId: string): string {
+  return `${otherIssueId}:${solutionId}`;
+}
+
+function parseAdopted(solutionId: string): { issueId: string; solutionId: string } | undefined {
+  const m = /^((?:iss|kb)-[^:/]+):(.+)$/.exec(solutionId);
+  return m ? { issueId: m[1]!, solutionId: m[2]! } : undefined;
+}
+
 /** Record one attempt of a solution; a new or adopted solution is added first. */
 export async function recordResolution(req: ResolveRequest, log: IssueLog): Promise<ResolveResult> {
-  const issue = log.issues.get(req.issueId);
+  // `<issue>/<solution>` names another issue's fix; its stored form on this issue is `<issue>:<solution>`.
+  const slash = req.solution.indexOf('/');
+  const crossRef = slash > 0 ? { issueId: req.solution.slice(0, slash), solutionId: req.solution.slice(slash + 1) } : parseAdopted(req.solution);
+  const known = await log.get(crossRef ? [req.issueId, crossRef.issueId] : [req.issueId]);
+  const issue = known.get(req.issueId);
   if (!issue) {
     throw new CliError(`unknown issue id ${req.issueId}: run \`infra-ops debug\` on the error first (issue ids come from it)`, EXIT.usage, 'issue.unknown');
   }
@@ -42,9 +56,10 @@ export async function recordResolution(req: ResolveRequest, log: IssueLog): Prom
   }
   const at = req.now.toISOString();
   const events: IssueEvent[] = [];
+  const timing = { ...(req.seconds !== undefined ? { seconds: req.seconds } : {}), ...(req.env ? { env: req.env } : {}) };
+  const wantedId = crossRef ? adoptedSolutionId(crossRef.issueId, crossRef.solutionId) : req.solution;
   let target: Pick<SolutionState, 'solutionId' | 'description' | 'attempts' | 'successes' | 'failures'> | undefined =
-    issue.solutions.find((s) => s.solutionId === req.solution);
-  let adoptedFrom: string | null = null;
+    issue.solutions.find((s) => s.solutionId === wantedId);
   let newSolution = false;
 
   const addSolution = (solutionId: string, description: string, steps: string[], automation: SolutionAutomation) => {
@@ -58,34 +73,25 @@ export async function recordResolution(req: ResolveRequest, log: IssueLog): Prom
     if (!description) throw new CliError('--solution new needs --description "<what fixed it>"', EXIT.usage, 'input.missing');
     const automation: SolutionAutomation = req.command?.length ? { automated: true, command: req.command.map(redactSecrets) } : { automated: false };
     target = addSolution(randomSolutionId(), redactSecrets(description), (req.steps ?? []).map(redactSecrets), automation);
-  } else if (!target && req.solution.includes('/')) {
-    const slash = req.solution.lastIndexOf('/');
-    const [otherId, otherSolutionId] = [req.solution.slice(0, slash), req.solution.slice(slash + 1)];
-    const other = log.issues.get(otherId)?.solutions.find((s) => s.solutionId === otherSolutionId);
-    if (!other) throw new CliError(`unknown solution ${req.solution}: no issue ${otherId} with solution ${otherSolutionId}`, EXIT.usage, 'solution.unknown');
-    // The fix of a similar issue worked (or not) here: adopt it onto this issue and credit the original too.
-    target = addSolution(req.solution, other.description, other.steps, other.automation);
-    adoptedFrom = req.solution;
-    events.push({
-      v: 1, type: 'solution.attempt', id: newEventId(), at, issueId: otherId, solutionId: otherSolutionId, outcome: req.outcome,
-      ...(req.seconds !== undefined ? { seconds: req.seconds } : {}), ...(req.env ? { env: req.env } : {}),
-    });
-    if (!issue.related.includes(otherId) && otherId !== issue.issueId) {
-      events.push({ v: 1, type: 'issue.related', id: newEventId(), at, issueId: issue.issueId, relatedIssueId: otherId });
+  } else if (!target && crossRef) {
+    const other = known.get(crossRef.issueId)?.solutions.find((s) => s.solutionId === crossRef.solutionId);
+    if (!other) throw new CliError(`unknown solution ${req.solution}: no issue ${crossRef.issueId} with solution ${crossRef.solutionId}`, EXIT.usage, 'solution.unknown');
+    // The fix of a similar issue was tried here: adopt it, so the next occurrence matches it exactly.
+    // Its record lives on the adopted copy only, so one attempt is never counted twice.
+    target = addSolution(wantedId, other.description, other.steps, other.automation);
+    if (!issue.related.includes(crossRef.issueId) && crossRef.issueId !== issue.issueId) {
+      events.push({ v: 1, type: 'issue.related', id: newEventId(), at, issueId: issue.issueId, relatedIssueId: crossRef.issueId });
     }
   } else if (!target) {
-    const known = issue.solutions.map((s) => s.solutionId);
+    const ids = issue.solutions.map((s) => s.solutionId);
     throw new CliError(
-      `issue ${issue.issueId} has no solution ${req.solution}${known.length ? ` (known: ${known.join(', ')})` : ''}; use --solution new to record your own fix`,
+      `issue ${issue.issueId} has no solution ${req.solution}${ids.length ? ` (known: ${ids.join(', ')})` : ''}; use --solution new to record your own fix`,
       EXIT.usage,
       'solution.unknown',
     );
   }
 
-  events.push({
-    v: 1, type: 'solution.attempt', id: newEventId(), at, issueId: issue.issueId, solutionId: target.solutionId, outcome: req.outcome,
-    ...(req.seconds !== undefined ? { seconds: req.seconds } : {}), ...(req.env ? { env: req.env } : {}),
-  });
+  events.push({ v: 1, type: 'solution.attempt', id: newEventId(), at, issueId: issue.issueId, solutionId: target.solutionId, outcome: req.outcome, ...timing });
   await log.append(events);
   const success = req.outcome === 'success' ? 1 : 0;
   return {
@@ -94,7 +100,7 @@ export async function recordResolution(req: ResolveRequest, log: IssueLog): Prom
     solutionId: target.solutionId,
     outcome: req.outcome,
     newSolution,
-    adoptedFrom,
+    adoptedFrom: crossRef ? `${crossRef.issueId}/${crossRef.solutionId}` : null,
     solution: {
       description: target.description,
       attempts: target.attempts + 1,

@@ -1,5 +1,6 @@
-import type { IssueState, SolutionState } from './types.js';
-import { tokenWeights, totalWeight, weightedDice, type TokenWeights } from './similarity.js';
+import { issueIdFor } from '../errors/issue-id.js';
+import { queryTokens, tokenize, weightedDice } from './similarity.js';
+import type { IssueState } from './types.js';
 import { wilsonLowerBound } from './wilson.js';
 
 export type Confidence = 'high' | 'medium' | 'low';
@@ -39,31 +40,70 @@ export interface ScoreParts {
   total: number;
 }
 
+/** What matching needs of a solution: its record, not its text. */
+export interface CandidateSolution {
+  solutionId: string;
+  attempts: number;
+  successes: number;
+  failures: number;
+  lastSuccessAt: string | null;
+}
+
+/** What matching needs of an issue; small enough to cache for very large logs (see match-cache.ts). */
+export interface MatchCandidate {
+  issueId: string;
+  origin: 'log' | 'kb';
+  /** issueIdFor(current pattern): equal for equal patterns. */
+  patternKey: string;
+  tokens: string[];
+  errorCode: string | null;
+  resourceType: string | null;
+  environments: string[];
+  solutions: CandidateSolution[];
+}
+
 export interface SolutionMatch {
-  issue: IssueState;
-  solution: SolutionState;
+  candidate: MatchCandidate;
+  solution: CandidateSolution;
   score: ScoreParts;
   confidence: Confidence;
 }
 
-/** Exact-pattern comparisons are worth a precomputed index: most recurring errors hit it. */
-export interface MatchIndex {
-  byPattern: Map<string, IssueState>;
-  entries: { issue: IssueState; pattern: string; weights: TokenWeights; total: number }[];
+export function toCandidate(issue: IssueState, pattern: string): MatchCandidate {
+  return {
+    issueId: issue.issueId,
+    origin: issue.origin,
+    patternKey: issueIdFor(pattern),
+    tokens: tokenize(pattern),
+    errorCode: issue.errorCode,
+    resourceType: issue.resourceType,
+    environments: issue.environments,
+    solutions: issue.solutions.map((s) => ({
+      solutionId: s.solutionId,
+      attempts: s.attempts,
+      successes: s.successes,
+      failures: s.failures,
+      lastSuccessAt: s.lastSuccessAt,
+    })),
+  };
 }
 
-export function buildMatchIndex(issues: Iterable<IssueState>, currentPattern: (issue: IssueState) => string): MatchIndex {
-  const byPattern = new Map<string, IssueState>();
-  const entries: MatchIndex['entries'] = [];
-  for (const issue of issues) {
-    const pattern = currentPattern(issue);
+/** Exact-pattern look-ups are worth an index: most recurring errors hit it. */
+export interface MatchIndex {
+  byPatternKey: Map<string, MatchCandidate>;
+  candidates: MatchCandidate[];
+}
+
+export function buildMatchIndex(candidates: Iterable<MatchCandidate>): MatchIndex {
+  const byPatternKey = new Map<string, MatchCandidate>();
+  const list: MatchCandidate[] = [];
+  for (const c of candidates) {
     // The log wins over the knowledge base for the same pattern: it carries this team's evidence.
-    const prior = byPattern.get(pattern);
-    if (!prior || (prior.origin === 'kb' && issue.origin === 'log')) byPattern.set(pattern, issue);
-    const weights = tokenWeights(pattern);
-    entries.push({ issue, pattern, weights, total: totalWeight(weights) });
+    const prior = byPatternKey.get(c.patternKey);
+    if (!prior || (prior.origin === 'kb' && c.origin === 'log')) byPatternKey.set(c.patternKey, c);
+    list.push(c);
   }
-  return { byPattern, entries };
+  return { byPatternKey, candidates: list };
 }
 
 function codeScore(a: string | null, b: string | null): number {
@@ -72,12 +112,12 @@ function codeScore(a: string | null, b: string | null): number {
   return a.toLowerCase() === b.toLowerCase() ? 1 : 0;
 }
 
-function environmentScore(issue: IssueState, env: string | undefined): number {
-  if (!env || issue.environments.length === 0) return 0.5;
-  return issue.environments.includes(env) ? 1 : 0.25;
+function environmentScore(candidate: MatchCandidate, env: string | undefined): number {
+  if (!env || candidate.environments.length === 0) return 0.5;
+  return candidate.environments.includes(env) ? 1 : 0.25;
 }
 
-export function solutionQuality(solution: SolutionState | null): number {
+export function solutionQuality(solution: CandidateSolution | null): number {
   if (!solution) return 0;
   // One pseudo-success and one pseudo-failure: an untried solution is neither proven nor disproven.
   return wilsonLowerBound(solution.successes + 1, solution.attempts + 2);
@@ -98,7 +138,7 @@ export function confidenceOf(total: number): Confidence | null {
 
 export function scoreSolution(
   relevanceParts: Pick<ScoreParts, 'pattern' | 'errorCode' | 'resourceType' | 'environment'>,
-  solution: SolutionState | null,
+  solution: CandidateSolution | null,
   now: Date,
 ): ScoreParts {
   const w = RELEVANCE_WEIGHTS;
@@ -109,7 +149,7 @@ export function scoreSolution(
     w.environment * relevanceParts.environment;
   const successRate = solutionQuality(solution);
   const recency = recencyFactor(solution?.lastSuccessAt ?? null, now);
-  // A failure-only record drags a solution down; an issue with no solution scores on relevance alone.
+  // A failure-only record drags a solution down; an untried one scores mostly on relevance.
   const total = relevance * (0.55 + 0.45 * successRate) * recency;
   return { ...relevanceParts, relevance, successRate, recency, total };
 }
@@ -129,28 +169,27 @@ export interface MatchOptions {
  * solution has not failed more than it worked first, then by total score.
  */
 export function matchSolutions(query: MatchQuery, index: MatchIndex, opts: MatchOptions): SolutionMatch[] {
-  const qWeights = tokenWeights(query.pattern);
-  const qTotal = totalWeight(qWeights);
+  const q = queryTokens(query.pattern);
+  const queryKey = issueIdFor(query.pattern);
   const floor = CONFIDENCE_THRESHOLDS[opts.minConfidence ?? 'low'];
-  const exact = index.byPattern.get(query.pattern);
+  const exact = index.byPatternKey.get(queryKey);
   const results: SolutionMatch[] = [];
-  for (const entry of index.entries) {
-    const { issue } = entry;
-    if (issue.solutions.length === 0) continue;
-    const similarity = entry.pattern === query.pattern ? 1 : weightedDice(qWeights, qTotal, entry.weights, entry.total);
+  for (const candidate of index.candidates) {
+    if (candidate.solutions.length === 0) continue;
+    const similarity = candidate.patternKey === queryKey ? 1 : weightedDice(q, candidate.tokens);
     // Cheap cut before scoring: even perfect other factors cannot lift a weak pattern over the floor.
     if (RELEVANCE_WEIGHTS.pattern * similarity + 1 - RELEVANCE_WEIGHTS.pattern < floor) continue;
     const parts = {
       pattern: similarity,
-      errorCode: codeScore(query.errorCode, issue.errorCode),
-      resourceType: codeScore(query.resourceType, issue.resourceType),
-      environment: environmentScore(issue, query.env),
+      errorCode: codeScore(query.errorCode, candidate.errorCode),
+      resourceType: codeScore(query.resourceType, candidate.resourceType),
+      environment: environmentScore(candidate, query.env),
     };
-    for (const solution of issue.solutions) {
+    for (const solution of candidate.solutions) {
       const score = scoreSolution(parts, solution, opts.now);
       const confidence = confidenceOf(score.total);
       if (!confidence || score.total < floor) continue;
-      results.push({ issue, solution, score, confidence });
+      results.push({ candidate, solution, score, confidence });
     }
   }
   // The same error's own fix comes before a similar error's fix, unless it has failed more than it worked:
@@ -159,8 +198,8 @@ export function matchSolutions(query: MatchQuery, index: MatchIndex, opts: Match
   results.sort((a, b) => {
     if (tier(a) !== tier(b)) return tier(a) - tier(b);
     if (b.score.total !== a.score.total) return b.score.total - a.score.total;
-    if ((a.issue === exact) !== (b.issue === exact)) return a.issue === exact ? -1 : 1;
-    return `${a.issue.issueId}/${a.solution.solutionId}`.localeCompare(`${b.issue.issueId}/${b.solution.solutionId}`);
+    if ((a.candidate === exact) !== (b.candidate === exact)) return a.candidate === exact ? -1 : 1;
+    return `${a.candidate.issueId}/${a.solution.solutionId}`.localeCompare(`${b.candidate.issueId}/${b.solution.solutionId}`);
   });
   return results.slice(0, opts.limit ?? 10).map((r) => ({
     ...r,

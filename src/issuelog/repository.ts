@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeError } from '../errors/analyze.js';
 import { NORMALIZER_VERSION, normalizeError } from '../errors/normalize.js';
@@ -5,16 +7,10 @@ import { redactSecrets } from '../errors/redact.js';
 import { pluginRoot } from '../project/paths.js';
 import { foldEvents } from './fold.js';
 import { kbIssueId, readKnowledgeBaseDir, type KbEntry } from './knowledge-base.js';
-import { appendEvents, readEvents, type LogProblem } from './store.js';
+import { buildMatchIndex, toCandidate, type MatchIndex } from './match.js';
+import { loadCandidates } from './match-cache.js';
+import { appendEvents, issueLogPath, parseEventLog, readEvents, type LogProblem } from './store.js';
 import type { IssueEvent, IssueState } from './types.js';
-
-/** The project's issue log folded into issues, with the starter knowledge base underneath. */
-export interface IssueLog {
-  stateDir: string;
-  issues: Map<string, IssueState>;
-  problems: LogProblem[];
-  append(events: IssueEvent[]): Promise<void>;
-}
 
 export const KB_DATE = '2026-11-01T00:00:00.000Z';
 
@@ -66,13 +62,113 @@ export function currentPattern(issue: IssueState): string {
   return issue.normalizerVersion === NORMALIZER_VERSION ? issue.pattern : normalizeError(redactSecrets(issue.message));
 }
 
+/** An issue that events touched since it was shipped: it is carried in the log-derived candidates. */
+function touched(issue: IssueState): boolean {
+  return issue.origin === 'log' || issue.occurrences > 0 || issue.solutions.some((s) => s.attempts > 0 || s.source !== 'kb');
+}
+
+/**
+ * The project's issue log with the starter knowledge base underneath. Reads are lazy: `debug`
+ * uses the cached match index and folds only the few issues it shows; `all()` folds everything.
+ */
+export class IssueLog {
+  private logText?: Promise<string>;
+  private readonly kbById: Map<string, IssueState>;
+
+  constructor(
+    readonly stateDir: string,
+    readonly knowledgeBase: readonly IssueState[],
+  ) {
+    this.kbById = new Map(knowledgeBase.map((i) => [i.issueId, i]));
+  }
+
+  get logFile(): string {
+    return issueLogPath(this.stateDir);
+  }
+
+  private text(): Promise<string> {
+    this.logText ??= readFile(this.logFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return '';
+      throw err;
+    });
+    return this.logText;
+  }
+
+  /** Every issue, folded from the whole log. */
+  async all(): Promise<{ issues: Map<string, IssueState>; problems: LogProblem[] }> {
+    const { events, problems } = await readEvents(this.stateDir);
+    return { issues: foldEvents(events, this.knowledgeBase), problems };
+  }
+
+  /** These issues only, folding just the log lines that mention them. Unknown ids are absent. */
+  async get(ids: readonly string[]): Promise<Map<string, IssueState>> {
+    const out = new Map<string, IssueState>();
+    if (ids.length === 0) return out;
+    const text = await this.text();
+    for (const id of new Set(ids)) {
+      const events = eventsMentioning(text, id, this.logFile);
+      const base = this.kbById.get(id);
+      const state = foldEvents(events.filter((e) => e.issueId === id), base ? [base] : []).get(id);
+      if (!state) continue;
+      // Links are two-way, and the other side's events were left out of the fold above.
+      for (const e of events) {
+        if (e.type !== 'issue.related') continue;
+        const other = e.issueId === id ? e.relatedIssueId : e.relatedIssueId === id ? e.issueId : undefined;
+        if (other && other !== id && !state.related.includes(other)) state.related.push(other);
+      }
+      out.set(id, state);
+    }
+    return out;
+  }
+
+  /** Candidates of every issue for matching; log-derived ones come from the cache when it is valid. */
+  async matchIndex(): Promise<{ index: MatchIndex; problems: LogProblem[]; source: string }> {
+    const loaded = await loadCandidates(this.stateDir, {
+      logFile: this.logFile,
+      kbFingerprint: kbFingerprint(this.knowledgeBase),
+      rebuild: async () => {
+        const logText = await this.text();
+        const { events, problems } = parseEventLog(logText, this.logFile);
+        const issues = foldEvents(events, this.knowledgeBase);
+        const candidates = [...issues.values()].filter(touched).map((i) => toCandidate(i, currentPattern(i)));
+        return { candidates, problems, logText };
+      },
+      refresh: async (ids) => [...(await this.get(ids)).values()].map((i) => toCandidate(i, currentPattern(i))),
+    });
+    const fromLog = new Set(loaded.candidates.map((c) => c.issueId));
+    const shipped = this.knowledgeBase.filter((i) => !fromLog.has(i.issueId)).map((i) => toCandidate(i, currentPattern(i)));
+    return { index: buildMatchIndex([...shipped, ...loaded.candidates]), problems: loaded.problems, source: loaded.source };
+  }
+
+  append(events: IssueEvent[]): Promise<void> {
+    this.logText = undefined;
+    return appendEvents(this.stateDir, events);
+  }
+}
+
+/** Parsed events on every log line that contains `"<id>"`; a plain substring search keeps this fast on big logs. */
+function eventsMentioning(text: string, id: string, file: string): IssueEvent[] {
+  const needle = JSON.stringify(id);
+  const lines: string[] = [];
+  let lastLineStart = -1;
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) {
+    const start = text.lastIndexOf('\n', i) + 1;
+    if (start === lastLineStart) continue;
+    lastLineStart = start;
+    const end = text.indexOf('\n', i);
+    lines.push(text.slice(start, end === -1 ? text.length : end));
+  }
+  return parseEventLog(lines.join('\n'), file).events.filter(
+    (e) => e.issueId === id || (e.type === 'issue.related' && e.relatedIssueId === id),
+  );
+}
+
+function kbFingerprint(kb: readonly IssueState[]): string {
+  const h = createHash('sha1');
+  for (const i of kb) h.update(`${i.issueId}\0${i.pattern}\0${i.solutions.map((s) => s.solutionId).join(',')}\n`);
+  return h.digest('hex');
+}
+
 export async function openIssueLog(stateDir: string, opts: { knowledgeBase: boolean }): Promise<IssueLog> {
-  const [base, read] = await Promise.all([opts.knowledgeBase ? loadKnowledgeBase() : Promise.resolve([]), readEvents(stateDir)]);
-  const issues = foldEvents(read.events, base);
-  return {
-    stateDir,
-    issues,
-    problems: read.problems,
-    append: (events) => appendEvents(stateDir, events),
-  };
+  return new IssueLog(stateDir, opts.knowledgeBase ? await loadKnowledgeBase() : []);
 }

@@ -1,4 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { cjsNamespace } from '../runtime/cjs-interop.js';
 
 /** One schema violation, phrased for a person: where, what is wrong, what is allowed. */
 export interface SchemaProblem {
@@ -9,12 +10,12 @@ export interface SchemaProblem {
 }
 
 // ajv is heavy to load and compile: done once, on first use only.
-let ajvInstance: import('ajv').default | undefined;
+let ajvInstance: import('ajv').Ajv | undefined;
 const compiled = new Map<object, ValidateFunction>();
 
-async function ajv(): Promise<import('ajv').default> {
+async function ajv(): Promise<import('ajv').Ajv> {
   if (!ajvInstance) {
-    const { default: Ajv } = await import('ajv');
+    const { Ajv } = cjsNamespace(await import('ajv'));
     ajvInstance = new Ajv({ allErrors: true, strict: false });
   }
   return ajvInstance;

@@ -28,9 +28,9 @@ describe('starter knowledge base: each example is a test', () => {
     });
   });
 
-  it('has no two entries with the same pattern', () => {
+  it('has no two entries with the same pattern', async () => {
     const seen = new Map<string, string>();
-    for (const issue of log.issues.values()) {
+    for (const issue of (await log.all()).issues.values()) {
       const other = seen.get(issue.pattern);
       expect(other, `${issue.issueId} and ${other} normalize to the same pattern`).toBeUndefined();
       seen.set(issue.pattern, issue.issueId);

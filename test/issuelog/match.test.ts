@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildMatchIndex, confidenceOf, matchSolutions, recencyFactor, scoreSolution, solutionQuality, CONFIDENCE_THRESHOLDS } from '../../src/issuelog/match.js';
+import { buildMatchIndex, confidenceOf, matchSolutions, recencyFactor, scoreSolution, solutionQuality, toCandidate, CONFIDENCE_THRESHOLDS } from '../../src/issuelog/match.js';
 import type { IssueState, SolutionState } from '../../src/issuelog/types.js';
 import { wilsonLowerBound } from '../../src/issuelog/wilson.js';
 
@@ -87,14 +87,14 @@ describe('matchSolutions', () => {
     issue('get', s3get, [solution('grant-get', 9, 10, '2026-11-01T00:00:00Z')]),
     issue('lock', lock, [solution('wait', 5, 5)], { category: 'state', errorCode: 'ConditionalCheckFailedException', resourceType: null, tool: 'terraform' }),
   ];
-  const index = buildMatchIndex(issues, (i) => i.pattern);
+  const index = buildMatchIndex(issues.map((i) => toCandidate(i, i.pattern)));
 
   it('puts the exact issue first and a similar one after it', () => {
     const m = matchSolutions({ pattern: s3put, errorCode: 'AccessDenied', resourceType: 's3' }, index, { now: NOW });
-    expect(m[0]?.issue.issueId).toBe('put');
+    expect(m[0]?.candidate.issueId).toBe('put');
     expect(m[0]?.solution.solutionId).toBe('grant-put');
-    expect(m.map((x) => x.issue.issueId)).toContain('get');
-    expect(m.map((x) => x.issue.issueId)).not.toContain('lock');
+    expect(m.map((x) => x.candidate.issueId)).toContain('get');
+    expect(m.map((x) => x.candidate.issueId)).not.toContain('lock');
     expect(m[0]?.score.pattern).toBe(1);
   });
   it('says nothing for an unrelated error', () => {
@@ -110,9 +110,9 @@ describe('matchSolutions', () => {
   it('lets the environment tip the balance between equally good matches', () => {
     const a = issue('a', s3put, [solution('sa', 2, 2)], { environments: ['prod'] });
     const b = issue('b', s3put.replace('putobject', 'putobjectacl'), [solution('sb', 2, 2)], { environments: ['test'] });
-    const idx = buildMatchIndex([a, b], (i) => i.pattern);
+    const idx = buildMatchIndex([a, b].map((i) => toCandidate(i, i.pattern)));
     const q = { pattern: s3put.replace('putobject', 'putobjectx'), errorCode: 'AccessDenied', resourceType: 's3' };
-    expect(matchSolutions({ ...q, env: 'test' }, idx, { now: NOW })[0]?.issue.issueId).toBe('b');
-    expect(matchSolutions({ ...q, env: 'prod' }, idx, { now: NOW })[0]?.issue.issueId).toBe('a');
+    expect(matchSolutions({ ...q, env: 'test' }, idx, { now: NOW })[0]?.candidate.issueId).toBe('b');
+    expect(matchSolutions({ ...q, env: 'prod' }, idx, { now: NOW })[0]?.candidate.issueId).toBe('a');
   });
 });

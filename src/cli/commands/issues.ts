@@ -37,7 +37,8 @@ function summary(issue: IssueState) {
 }
 
 async function open(opts: CommonOptions, knowledgeBase: boolean) {
-  return openIssueLog(projectContext(opts).stateDir, { knowledgeBase });
+  const log = await openIssueLog(projectContext(opts).stateDir, { knowledgeBase });
+  return { log, stateDir: log.stateDir, ...(await log.all()) };
 }
 
 export async function issuesListCommand(_opts: unknown, cmd: Command): Promise<void> {
@@ -67,8 +68,7 @@ export async function issuesListCommand(_opts: unknown, cmd: Command): Promise<v
 
 export async function issuesShowCommand(issueId: string, _opts: unknown, cmd: Command): Promise<void> {
   const opts = cmd.opts<CommonOptions>();
-  const log = await open(opts, true);
-  const issue = log.issues.get(issueId);
+  const issue = (await (await openIssueLog(projectContext(opts).stateDir, { knowledgeBase: true })).get([issueId])).get(issueId);
   if (!issue) throw new CliError(`no issue ${issueId} (list them with \`infra-ops issues list\`)`, EXIT.usage, 'issue.unknown');
   emit({ data: { schemaVersion: 1 as const, issue }, human: ({ issue: i }) => formatIssue(i) }, opts);
 }
@@ -159,7 +159,7 @@ export async function issuesImportCommand(file: string, _opts: unknown, cmd: Com
   const before = log.issues.size;
   const known = new Set(await knownEventIds(log.stateDir));
   const fresh = events.filter((e) => !known.has(e.id));
-  if (fresh.length > 0) await log.append(fresh);
+  if (fresh.length > 0) await log.log.append(fresh);
   const after = await open(opts, true);
   emit(
     {

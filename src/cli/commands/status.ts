@@ -36,7 +36,11 @@ export async function statusCommand(_opts: unknown, cmd: Command): Promise<void>
   const opts = cmd.opts<CommonOptions>();
   const ctx = projectContext(opts);
   const file = configPath(ctx.root);
-  const [config, log, tools] = await Promise.all([loadConfig(ctx.root), openIssueLog(ctx.stateDir, { knowledgeBase: true }), detectTools()]);
+  const [config, log, tools] = await Promise.all([
+    loadConfig(ctx.root),
+    openIssueLog(ctx.stateDir, { knowledgeBase: true }).then((l) => l.all()),
+    detectTools(),
+  ]);
   const all = [...log.issues.values()];
   const own = all.filter((i) => i.origin === 'log');
   const data: StatusResult = {

@@ -1,0 +1,2 @@
+import{createRequire as __infraOpsCreateRequire}from'node:module';const require=__infraOpsCreateRequire(import.meta.url);
+import{a as i,b as m}from"./chunk-6SP5MOHU.mjs";import{a as e,b as n}from"./chunk-NTKGVEPD.mjs";import{resolve as u}from"node:path";function d(r){let t=i(r.dir?u(r.dir):process.cwd());return{root:t,stateDir:m(t)}}function a(r,t,s){if(r===void 0)return s;let o=Number(r);if(!Number.isInteger(o)||o<0)throw new n(`${t} must be a whole number, got "${r}"`,e.usage,"input.invalid");return o}export{d as a,a as b};

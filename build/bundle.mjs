@@ -1,7 +1,9 @@
 // Builds the self-contained CLI the plugin ships: scripts/infra-ops.mjs plus lazily loaded chunks in
 // scripts/lib/. No node_modules at run time; deterministic, so a test can rebuild and compare.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,6 +12,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export async function bundle(outdir = join(root, 'scripts')) {
   await rm(join(outdir, 'lib'), { recursive: true, force: true });
   await rm(join(outdir, 'infra-ops.mjs'), { force: true });
+  await rm(join(outdir, 'knowledge-base.json'), { force: true });
   await build({
     absWorkingDir: root,
     entryPoints: { 'infra-ops': 'src/cli/bin.ts' },
@@ -28,6 +31,29 @@ export async function bundle(outdir = join(root, 'scripts')) {
     // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
     banner: { js: "import{createRequire as __infraOpsCreateRequire}from'node:module';const require=__infraOpsCreateRequire(import.meta.url);" },
   });
+  await compileKnowledgeBase(join(outdir, 'knowledge-base.json'));
+}
+
+// The knowledge base ships pre-validated and pre-normalized, so `debug` parses no YAML at run time.
+async function compileKnowledgeBase(out) {
+  const tmp = await mkdtemp(join(tmpdir(), 'infra-ops-kb-'));
+  const script = join(tmp, 'compile-kb.mjs');
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['build/compile-kb.ts'],
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    outfile: script,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  try {
+    execFileSync(process.execPath, [script, join(root, 'templates', 'knowledge-base'), out], { cwd: root, stdio: 'inherit' });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,60 +1,31 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { analyzeError } from '../errors/analyze.js';
 import { NORMALIZER_VERSION, normalizeError } from '../errors/normalize.js';
 import { redactSecrets } from '../errors/redact.js';
 import { pluginRoot } from '../project/paths.js';
 import { foldEvents } from './fold.js';
-import { kbIssueId, readKnowledgeBaseDir, type KbEntry } from './knowledge-base.js';
+import { kbEntryToIssue, type CompiledKnowledgeBase } from './kb-compiled.js';
 import { buildMatchIndex, toCandidate, type MatchIndex } from './match.js';
 import { loadCandidates } from './match-cache.js';
 import { appendEvents, issueLogPath, parseEventLog, readEvents, type LogProblem } from './store.js';
 import type { IssueEvent, IssueState } from './types.js';
 
-export const KB_DATE = '2026-11-01T00:00:00.000Z';
+/** Code running from src/ (tests, tsx) reads the YAML; the shipped bundle reads the compiled JSON. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
-export function kbEntryToIssue(entry: KbEntry): IssueState {
-  const issueId = kbIssueId(entry.id);
-  const analysis = analyzeError(entry.example);
-  return {
-    issueId,
-    pattern: analysis.pattern,
-    normalizerVersion: analysis.normalizerVersion,
-    category: entry.category,
-    errorCode: entry.errorCode,
-    resourceType: entry.resourceType,
-    tool: entry.tool,
-    message: analysis.message,
-    title: entry.title,
-    firstSeen: KB_DATE,
-    lastSeen: KB_DATE,
-    occurrences: 0,
-    environments: [],
-    operations: [],
-    related: [],
-    origin: 'kb',
-    solutions: entry.solutions.map((s) => ({
-      solutionId: s.id,
-      issueId,
-      description: s.description,
-      steps: s.steps,
-      automation: s.automation,
-      source: 'kb' as const,
-      addedAt: KB_DATE,
-      attempts: 0,
-      successes: 0,
-      failures: 0,
-      totalSeconds: 0,
-      timedAttempts: 0,
-      lastSuccessAt: null,
-      lastAttemptAt: null,
-    })),
-  };
-}
-
-export async function loadKnowledgeBase(dir = join(pluginRoot(), 'templates', 'knowledge-base')): Promise<IssueState[]> {
-  return (await readKnowledgeBaseDir(dir)).map(kbEntryToIssue);
+export async function loadKnowledgeBase(): Promise<IssueState[]> {
+  if (!FROM_SOURCE) {
+    try {
+      const compiled = JSON.parse(await readFile(join(pluginRoot(), 'scripts', 'knowledge-base.json'), 'utf8')) as CompiledKnowledgeBase;
+      if (compiled.format === 1) return compiled.issues;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  // yaml and ajv are loaded only on this path.
+  const { readKnowledgeBaseDir } = await import('./knowledge-base.js');
+  return (await readKnowledgeBaseDir(join(pluginRoot(), 'templates', 'knowledge-base'))).map(kbEntryToIssue);
 }
 
 /** Issues recorded under an older normalizer are matched by re-deriving their pattern, never orphaned. */

@@ -84,16 +84,17 @@ function view(m: SolutionMatch, issue: IssueState, rank: number, issueId: string
 export async function debugError(req: DebugRequest, log: IssueLog): Promise<DebugResult> {
   const analysis = analyzeError(req.text);
   const { index, problems } = await log.matchIndex();
-  const exactCandidate = index.byPatternKey.get(analysis.issueId);
+  const exactAt = index.byPatternKey.get(analysis.issueId);
+  const exactId = exactAt === undefined ? undefined : index.ids[exactAt];
   const found = matchSolutions(
     { pattern: analysis.pattern, errorCode: analysis.errorCode, resourceType: analysis.resourceType, env: req.env },
     index,
     { now: req.now, minConfidence: req.minConfidence, limit: req.limit },
   );
   // Only the issues shown are read in full (descriptions, steps): the index holds just their records.
-  const details = await log.get([...(exactCandidate ? [exactCandidate.issueId] : []), ...found.map((m) => m.candidate.issueId)]);
-  const exact: IssueState | undefined = exactCandidate ? details.get(exactCandidate.issueId) : undefined;
-  const matches = found.filter((m) => details.get(m.candidate.issueId)?.solutions.some((s) => s.solutionId === m.solution.solutionId));
+  const details = await log.get([...(exactId ? [exactId] : []), ...found.map((m) => m.issueId)]);
+  const exact: IssueState | undefined = exactId ? details.get(exactId) : undefined;
+  const matches = found.filter((m) => details.get(m.issueId)?.solutions.some((s) => s.solutionId === m.solution.solutionId));
 
   const issueId = exact?.issueId ?? analysis.issueId;
   let recorded: DebugResult['recorded'] = null;
@@ -121,7 +122,7 @@ export async function debugError(req: DebugRequest, log: IssueLog): Promise<Debu
     // A new pattern close to a known issue is linked to it, so the log shows families of errors.
     if (!exact) {
       for (const m of matches) {
-        const other = m.candidate.issueId;
+        const other = m.issueId;
         if (other !== issueId && !relatedTo.includes(other) && relatedTo.length < 3) {
           relatedTo.push(other);
           events.push({ v: 1, type: 'issue.related', id: newEventId(), at, issueId, relatedIssueId: other });
@@ -156,7 +157,7 @@ export async function debugError(req: DebugRequest, log: IssueLog): Promise<Debu
           lastSeen: exact.lastSeen,
         }
       : null,
-    matches: matches.map((m, i) => view(m, details.get(m.candidate.issueId)!, i + 1, issueId)),
+    matches: matches.map((m, i) => view(m, details.get(m.issueId)!, i + 1, issueId)),
     novel: matches.length === 0,
     recorded,
     logProblems: problems.map((p) => ({ file: p.file, line: p.line, reason: p.reason })),

@@ -1,5 +1,5 @@
 import { issueIdFor } from '../errors/issue-id.js';
-import { queryTokens, tokenize, weightedDice } from './similarity.js';
+import { hashTokens, queryTokens, tokenize, weightedDice } from './similarity.js';
 import type { IssueState } from './types.js';
 import { wilsonLowerBound } from './wilson.js';
 
@@ -63,7 +63,8 @@ export interface MatchCandidate {
 }
 
 export interface SolutionMatch {
-  candidate: MatchCandidate;
+  issueId: string;
+  origin: 'log' | 'kb';
   solution: CandidateSolution;
   score: ScoreParts;
   confidence: Confidence;
@@ -88,22 +89,106 @@ export function toCandidate(issue: IssueState, pattern: string): MatchCandidate 
   };
 }
 
-/** Exact-pattern look-ups are worth an index: most recurring errors hit it. */
-export interface MatchIndex {
-  byPatternKey: Map<string, MatchCandidate>;
-  candidates: MatchCandidate[];
+/**
+ * Every candidate in columns: token hashes and weights in typed arrays (so a cached index of 100k
+ * issues loads without building 100k objects), the rest in plain arrays.
+ */
+export interface MatchColumns {
+  ids: string[];
+  origins: ('log' | 'kb')[];
+  patternKeys: string[];
+  errorCodes: (string | null)[];
+  resourceTypes: (string | null)[];
+  environments: string[][];
+  solutions: CandidateSolution[][];
+  /** Token range of candidate i: [tokenStart[i], tokenStart[i + 1]). */
+  tokenStart: Uint32Array;
+  tokenHashes: Uint32Array;
+  tokenWeights: Uint8Array;
 }
 
-export function buildMatchIndex(candidates: Iterable<MatchCandidate>): MatchIndex {
-  const byPatternKey = new Map<string, MatchCandidate>();
-  const list: MatchCandidate[] = [];
-  for (const c of candidates) {
+export interface MatchIndex extends MatchColumns {
+  byPatternKey: Map<string, number>;
+}
+
+export function columnsOf(candidates: readonly MatchCandidate[]): MatchColumns {
+  const hashed = candidates.map((c) => hashTokens(c.tokens));
+  const tokenStart = new Uint32Array(candidates.length + 1);
+  for (let i = 0; i < hashed.length; i++) tokenStart[i + 1] = tokenStart[i]! + hashed[i]!.hashes.length;
+  const tokenHashes = new Uint32Array(tokenStart[candidates.length]!);
+  const tokenWeights = new Uint8Array(tokenHashes.length);
+  hashed.forEach((h, i) => {
+    tokenHashes.set(h.hashes, tokenStart[i]!);
+    tokenWeights.set(h.weights, tokenStart[i]!);
+  });
+  return {
+    ids: candidates.map((c) => c.issueId),
+    origins: candidates.map((c) => c.origin),
+    patternKeys: candidates.map((c) => c.patternKey),
+    errorCodes: candidates.map((c) => c.errorCode),
+    resourceTypes: candidates.map((c) => c.resourceType),
+    environments: candidates.map((c) => c.environments),
+    solutions: candidates.map((c) => c.solutions),
+    tokenStart,
+    tokenHashes,
+    tokenWeights,
+  };
+}
+
+/** Concatenate column sets; later ones win for the same issue id (a refreshed issue replaces its cached copy). */
+export function concatColumns(parts: readonly MatchColumns[]): MatchColumns {
+  const lastIndexOf = new Map<string, string>();
+  parts.forEach((p, pi) => p.ids.forEach((id, i) => lastIndexOf.set(id, `${pi}:${i}`)));
+  const keep = parts.map((p, pi) => p.ids.map((id, i) => lastIndexOf.get(id) === `${pi}:${i}`));
+  const out: MatchColumns = {
+    ids: [], origins: [], patternKeys: [], errorCodes: [], resourceTypes: [], environments: [], solutions: [],
+    tokenStart: new Uint32Array(0), tokenHashes: new Uint32Array(0), tokenWeights: new Uint8Array(0),
+  };
+  let tokens = 0;
+  let count = 0;
+  parts.forEach((p, pi) => p.ids.forEach((_id, i) => {
+    if (!keep[pi]![i]) return;
+    count++;
+    tokens += p.tokenStart[i + 1]! - p.tokenStart[i]!;
+  }));
+  out.tokenStart = new Uint32Array(count + 1);
+  out.tokenHashes = new Uint32Array(tokens);
+  out.tokenWeights = new Uint8Array(tokens);
+  let n = 0;
+  let t = 0;
+  parts.forEach((p, pi) => {
+    for (let i = 0; i < p.ids.length; i++) {
+      if (!keep[pi]![i]) continue;
+      out.ids.push(p.ids[i]!);
+      out.origins.push(p.origins[i]!);
+      out.patternKeys.push(p.patternKeys[i]!);
+      out.errorCodes.push(p.errorCodes[i]!);
+      out.resourceTypes.push(p.resourceTypes[i]!);
+      out.environments.push(p.environments[i]!);
+      out.solutions.push(p.solutions[i]!);
+      const a = p.tokenStart[i]!;
+      const b = p.tokenStart[i + 1]!;
+      out.tokenHashes.set(p.tokenHashes.subarray(a, b), t);
+      out.tokenWeights.set(p.tokenWeights.subarray(a, b), t);
+      t += b - a;
+      out.tokenStart[++n] = t;
+    }
+  });
+  return out;
+}
+
+export function indexColumns(columns: MatchColumns): MatchIndex {
+  const byPatternKey = new Map<string, number>();
+  for (let i = 0; i < columns.ids.length; i++) {
     // The log wins over the knowledge base for the same pattern: it carries this team's evidence.
-    const prior = byPatternKey.get(c.patternKey);
-    if (!prior || (prior.origin === 'kb' && c.origin === 'log')) byPatternKey.set(c.patternKey, c);
-    list.push(c);
+    const prior = byPatternKey.get(columns.patternKeys[i]!);
+    if (prior === undefined || (columns.origins[prior] === 'kb' && columns.origins[i] === 'log')) byPatternKey.set(columns.patternKeys[i]!, i);
   }
-  return { byPatternKey, candidates: list };
+  return { ...columns, byPatternKey };
+}
+
+export function buildMatchIndex(candidates: readonly MatchCandidate[]): MatchIndex {
+  return indexColumns(columnsOf(candidates));
 }
 
 function codeScore(a: string | null, b: string | null): number {
@@ -112,9 +197,9 @@ function codeScore(a: string | null, b: string | null): number {
   return a.toLowerCase() === b.toLowerCase() ? 1 : 0;
 }
 
-function environmentScore(candidate: MatchCandidate, env: string | undefined): number {
-  if (!env || candidate.environments.length === 0) return 0.5;
-  return candidate.environments.includes(env) ? 1 : 0.25;
+function environmentScore(environments: string[], env: string | undefined): number {
+  if (!env || environments.length === 0) return 0.5;
+  return environments.includes(env) ? 1 : 0.25;
 }
 
 export function solutionQuality(solution: CandidateSolution | null): number {
@@ -164,45 +249,67 @@ export interface MatchOptions {
   limit?: number;
 }
 
+interface Ranked {
+  at: number;
+  solution: CandidateSolution;
+  parts: Pick<ScoreParts, 'pattern' | 'errorCode' | 'resourceType' | 'environment'>;
+  total: number;
+  tier: number;
+}
+
 /**
  * Rank every known solution of every stored issue against one error: exact-pattern issues whose
- * solution has not failed more than it worked first, then by total score.
+ * solution has not failed more than it worked first, then by total score. Only the best `limit`
+ * are kept while scanning, so a log of 100k issues allocates almost nothing.
  */
 export function matchSolutions(query: MatchQuery, index: MatchIndex, opts: MatchOptions): SolutionMatch[] {
   const q = queryTokens(query.pattern);
   const queryKey = issueIdFor(query.pattern);
   const floor = CONFIDENCE_THRESHOLDS[opts.minConfidence ?? 'low'];
+  const limit = Math.max(1, opts.limit ?? 10);
   const exact = index.byPatternKey.get(queryKey);
-  const results: SolutionMatch[] = [];
-  for (const candidate of index.candidates) {
-    if (candidate.solutions.length === 0) continue;
-    const similarity = candidate.patternKey === queryKey ? 1 : weightedDice(q, candidate.tokens);
-    // Cheap cut before scoring: even perfect other factors cannot lift a weak pattern over the floor.
-    if (RELEVANCE_WEIGHTS.pattern * similarity + 1 - RELEVANCE_WEIGHTS.pattern < floor) continue;
-    const parts = {
-      pattern: similarity,
-      errorCode: codeScore(query.errorCode, candidate.errorCode),
-      resourceType: codeScore(query.resourceType, candidate.resourceType),
-      environment: environmentScore(candidate, query.env),
-    };
-    for (const solution of candidate.solutions) {
-      const score = scoreSolution(parts, solution, opts.now);
-      const confidence = confidenceOf(score.total);
-      if (!confidence || score.total < floor) continue;
-      results.push({ candidate, solution, score, confidence });
+  const w = RELEVANCE_WEIGHTS;
+  const top: Ranked[] = [];
+  // Order: tier, then total, then the exact issue, then ids (stable output).
+  const before = (a: Ranked, b: Ranked) =>
+    a.tier !== b.tier ? a.tier < b.tier
+    : a.total !== b.total ? a.total > b.total
+    : (a.at === exact) !== (b.at === exact) ? a.at === exact
+    : `${index.ids[a.at]}/${a.solution.solutionId}` < `${index.ids[b.at]}/${b.solution.solutionId}`;
+  for (let i = 0; i < index.ids.length; i++) {
+    const solutions = index.solutions[i]!;
+    if (solutions.length === 0) continue;
+    const errorCode = codeScore(query.errorCode, index.errorCodes[i]!);
+    const resourceType = codeScore(query.resourceType, index.resourceTypes[i]!);
+    const environment = environmentScore(index.environments[i]!, query.env);
+    const rest = w.errorCode * errorCode + w.resourceType * resourceType + w.environment * environment;
+    // The best a solution can add is ×1, so a pattern too weak for the floor is skipped before hashing its tokens.
+    if (w.pattern + rest < floor) continue;
+    const pattern =
+      index.patternKeys[i] === queryKey ? 1 : weightedDice(q, index.tokenHashes, index.tokenWeights, index.tokenStart[i]!, index.tokenStart[i + 1]!);
+    const relevance = w.pattern * pattern + rest;
+    if (relevance < floor) continue;
+    for (const solution of solutions) {
+      const total = relevance * (0.55 + 0.45 * solutionQuality(solution)) * recencyFactor(solution.lastSuccessAt, opts.now);
+      if (total < floor) continue;
+      // The same error's own fix comes before a similar error's fix, unless it has failed more than it worked:
+      // `s3:PutObject` denied is not fixed by granting `s3:GetObject`, however well that fix is proven.
+      const r: Ranked = { at: i, solution, parts: { pattern, errorCode, resourceType, environment }, total, tier: pattern === 1 && solution.successes >= solution.failures ? 0 : 1 };
+      if (top.length === limit && !before(r, top[limit - 1]!)) continue;
+      let k = top.length;
+      while (k > 0 && before(r, top[k - 1]!)) k--;
+      top.splice(k, 0, r);
+      if (top.length > limit) top.pop();
     }
   }
-  // The same error's own fix comes before a similar error's fix, unless it has failed more than it worked:
-  // `s3:PutObject` denied is not fixed by granting `s3:GetObject`, however well that fix is proven.
-  const tier = (m: SolutionMatch) => (m.score.pattern === 1 && m.solution.successes >= m.solution.failures ? 0 : 1);
-  results.sort((a, b) => {
-    if (tier(a) !== tier(b)) return tier(a) - tier(b);
-    if (b.score.total !== a.score.total) return b.score.total - a.score.total;
-    if ((a.candidate === exact) !== (b.candidate === exact)) return a.candidate === exact ? -1 : 1;
-    return `${a.candidate.issueId}/${a.solution.solutionId}`.localeCompare(`${b.candidate.issueId}/${b.solution.solutionId}`);
+  return top.map((r) => {
+    const score = scoreSolution(r.parts, r.solution, opts.now);
+    return {
+      issueId: index.ids[r.at]!,
+      origin: index.origins[r.at]!,
+      solution: r.solution,
+      score: Object.fromEntries(Object.entries(score).map(([k, v]) => [k, round(v)])) as unknown as ScoreParts,
+      confidence: confidenceOf(score.total)!,
+    };
   });
-  return results.slice(0, opts.limit ?? 10).map((r) => ({
-    ...r,
-    score: Object.fromEntries(Object.entries(r.score).map(([k, v]) => [k, round(v)])) as unknown as ScoreParts,
-  }));
 }

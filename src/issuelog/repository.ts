@@ -6,8 +6,8 @@ import { redactSecrets } from '../errors/redact.js';
 import { pluginRoot } from '../project/paths.js';
 import { foldEvents } from './fold.js';
 import { kbEntryToIssue, type CompiledKnowledgeBase } from './kb-compiled.js';
-import { buildMatchIndex, toCandidate, type MatchIndex } from './match.js';
-import { loadCandidates } from './match-cache.js';
+import { columnsOf, concatColumns, indexColumns, toCandidate, type MatchIndex } from './match.js';
+import { loadCandidateColumns } from './match-cache.js';
 import { appendEvents, issueLogPath, parseEventLog, readEvents, type LogProblem } from './store.js';
 import type { IssueEvent, IssueState } from './types.js';
 
@@ -43,7 +43,7 @@ function touched(issue: IssueState): boolean {
  * uses the cached match index and folds only the few issues it shows; `all()` folds everything.
  */
 export class IssueLog {
-  private logText?: Promise<string>;
+  private logBytes?: Promise<Buffer>;
   private readonly kbById: Map<string, IssueState>;
 
   constructor(
@@ -57,12 +57,12 @@ export class IssueLog {
     return issueLogPath(this.stateDir);
   }
 
-  private text(): Promise<string> {
-    this.logText ??= readFile(this.logFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return '';
+  private bytes(): Promise<Buffer> {
+    this.logBytes ??= readFile(this.logFile).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return Buffer.alloc(0);
       throw err;
     });
-    return this.logText;
+    return this.logBytes;
   }
 
   /** Every issue, folded from the whole log. */
@@ -75,9 +75,9 @@ export class IssueLog {
   async get(ids: readonly string[]): Promise<Map<string, IssueState>> {
     const out = new Map<string, IssueState>();
     if (ids.length === 0) return out;
-    const text = await this.text();
+    const bytes = await this.bytes();
     for (const id of new Set(ids)) {
-      const events = eventsMentioning(text, id, this.logFile);
+      const events = eventsMentioning(bytes, id, this.logFile);
       const base = this.kbById.get(id);
       const state = foldEvents(events.filter((e) => e.issueId === id), base ? [base] : []).get(id);
       if (!state) continue;
@@ -94,11 +94,11 @@ export class IssueLog {
 
   /** Candidates of every issue for matching; log-derived ones come from the cache when it is valid. */
   async matchIndex(): Promise<{ index: MatchIndex; problems: LogProblem[]; source: string }> {
-    const loaded = await loadCandidates(this.stateDir, {
+    const loaded = await loadCandidateColumns(this.stateDir, {
       logFile: this.logFile,
       kbFingerprint: kbFingerprint(this.knowledgeBase),
       rebuild: async () => {
-        const logText = await this.text();
+        const logText = (await this.bytes()).toString('utf8');
         const { events, problems } = parseEventLog(logText, this.logFile);
         const issues = foldEvents(events, this.knowledgeBase);
         const candidates = [...issues.values()].filter(touched).map((i) => toCandidate(i, currentPattern(i)));
@@ -106,28 +106,32 @@ export class IssueLog {
       },
       refresh: async (ids) => [...(await this.get(ids)).values()].map((i) => toCandidate(i, currentPattern(i))),
     });
-    const fromLog = new Set(loaded.candidates.map((c) => c.issueId));
-    const shipped = this.knowledgeBase.filter((i) => !fromLog.has(i.issueId)).map((i) => toCandidate(i, currentPattern(i)));
-    return { index: buildMatchIndex([...shipped, ...loaded.candidates]), problems: loaded.problems, source: loaded.source };
+    // Shipped issues first; the log's copy of a KB issue (with this team's record) replaces it.
+    const shipped = columnsOf(this.knowledgeBase.map((i) => toCandidate(i, currentPattern(i))));
+    const index = indexColumns(concatColumns([shipped, loaded.columns]));
+    return { index, problems: loaded.problems, source: loaded.source };
   }
 
   append(events: IssueEvent[]): Promise<void> {
-    this.logText = undefined;
+    this.logBytes = undefined;
     return appendEvents(this.stateDir, events);
   }
 }
 
-/** Parsed events on every log line that contains `"<id>"`; a plain substring search keeps this fast on big logs. */
-function eventsMentioning(text: string, id: string, file: string): IssueEvent[] {
-  const needle = JSON.stringify(id);
+/**
+ * Parsed events on every log line that contains `"<id>"`. A byte search over the raw log, with only
+ * the hit lines decoded, keeps this fast on a log of 100 MB.
+ */
+function eventsMentioning(log: Buffer, id: string, file: string): IssueEvent[] {
+  const needle = Buffer.from(JSON.stringify(id), 'utf8');
   const lines: string[] = [];
   let lastLineStart = -1;
-  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) {
-    const start = text.lastIndexOf('\n', i) + 1;
+  for (let i = log.indexOf(needle); i !== -1; i = log.indexOf(needle, i + needle.length)) {
+    const start = log.lastIndexOf(0x0a, i) + 1;
     if (start === lastLineStart) continue;
     lastLineStart = start;
-    const end = text.indexOf('\n', i);
-    lines.push(text.slice(start, end === -1 ? text.length : end));
+    const end = log.indexOf(0x0a, i);
+    lines.push(log.subarray(start, end === -1 ? log.length : end).toString('utf8'));
   }
   return parseEventLog(lines.join('\n'), file).events.filter(
     (e) => e.issueId === id || (e.type === 'issue.related' && e.relatedIssueId === id),

@@ -91,10 +91,10 @@ describe('matchSolutions', () => {
 
   it('puts the exact issue first and a similar one after it', () => {
     const m = matchSolutions({ pattern: s3put, errorCode: 'AccessDenied', resourceType: 's3' }, index, { now: NOW });
-    expect(m[0]?.candidate.issueId).toBe('put');
+    expect(m[0]?.issueId).toBe('put');
     expect(m[0]?.solution.solutionId).toBe('grant-put');
-    expect(m.map((x) => x.candidate.issueId)).toContain('get');
-    expect(m.map((x) => x.candidate.issueId)).not.toContain('lock');
+    expect(m.map((x) => x.issueId)).toContain('get');
+    expect(m.map((x) => x.issueId)).not.toContain('lock');
     expect(m[0]?.score.pattern).toBe(1);
   });
   it('says nothing for an unrelated error', () => {
@@ -112,7 +112,7 @@ describe('matchSolutions', () => {
     const b = issue('b', s3put.replace('putobject', 'putobjectacl'), [solution('sb', 2, 2)], { environments: ['test'] });
     const idx = buildMatchIndex([a, b].map((i) => toCandidate(i, i.pattern)));
     const q = { pattern: s3put.replace('putobject', 'putobjectx'), errorCode: 'AccessDenied', resourceType: 's3' };
-    expect(matchSolutions({ ...q, env: 'test' }, idx, { now: NOW })[0]?.candidate.issueId).toBe('b');
-    expect(matchSolutions({ ...q, env: 'prod' }, idx, { now: NOW })[0]?.candidate.issueId).toBe('a');
+    expect(matchSolutions({ ...q, env: 'test' }, idx, { now: NOW })[0]?.issueId).toBe('b');
+    expect(matchSolutions({ ...q, env: 'prod' }, idx, { now: NOW })[0]?.issueId).toBe('a');
   });
 });

@@ -3,6 +3,7 @@ import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises
 import { dirname, join } from 'node:path';
 import { NORMALIZER_VERSION } from '../errors/normalize.js';
 import { columnsOf, concatColumns, type CandidateSolution, type MatchCandidate, type MatchColumns } from './match.js';
+import type { TokenRarity } from './similarity.js';
 import { parseEventLog, type LogProblem } from './store.js';
 
 /**
@@ -13,7 +14,7 @@ import { parseEventLog, type LogProblem } from './store.js';
  * bytes just before it, and anything that does not line up (a rewrite by git merge, an edit, a new
  * normalizer or knowledge base) rebuilds it. Appended lines are folded in per issue.
  */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 const TAIL_PROBE = 4096;
 const MAGIC = 0x584d4f49; // "IOMX"
 
@@ -60,7 +61,9 @@ const sha1 = (buf: Buffer) => createHash('sha1').update(buf).digest('hex');
 
 export interface CacheSources {
   logFile: string;
+  /** Identifies the knowledge base, and so the token rarity the cached weights were computed with. */
   kbFingerprint: string;
+  rarity: TokenRarity;
   /** Every log-derived candidate and the log's problems, from a full read and fold. */
   rebuild: () => Promise<{ candidates: MatchCandidate[]; problems: LogProblem[]; logText: string }>;
   /** Current candidates of just these issues (folding only their events). */
@@ -85,7 +88,7 @@ export async function loadCandidateColumns(stateDir: string, sources: CacheSourc
   try {
     size = (await stat(sources.logFile)).size;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { columns: columnsOf([]), problems: [], source: 'empty' };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { columns: columnsOf([], sources.rarity), problems: [], source: 'empty' };
     throw err;
   }
   const file = cachePath(stateDir);
@@ -112,7 +115,7 @@ export async function loadCandidateColumns(stateDir: string, sources: CacheSourc
     if (e.type === 'issue.related') affected.add(e.relatedIssueId);
   }
   if (affected.size > MAX_TAIL_ISSUES) return rebuildAndSave(file, sources);
-  const merged = concatColumns([columns, columnsOf(await sources.refresh([...affected]))]);
+  const merged = concatColumns([columns, columnsOf(await sources.refresh([...affected]), sources.rarity)]);
   if (consumed >= REWRITE_AFTER_BYTES) {
     const lineCount = meta.lineCount + countNewlines(tailBuf.subarray(0, consumed));
     await save(file, sources, meta.logSize + consumed, lineCount, problems, merged).catch(() => {});
@@ -128,7 +131,7 @@ function countNewlines(buf: Buffer): number {
 
 async function rebuildAndSave(file: string, sources: CacheSources): Promise<CachedColumns> {
   const { candidates, problems, logText } = await sources.rebuild();
-  const columns = columnsOf(candidates);
+  const columns = columnsOf(candidates, sources.rarity);
   // Cache only whole lines, measured on the text that was folded (the file may have grown since);
   // a torn last line is re-read (and re-reported) with the tail next time.
   const whole = Buffer.from(logText.slice(0, logText.lastIndexOf('\n') + 1), 'utf8');

@@ -1,5 +1,5 @@
 import { issueIdFor } from '../errors/issue-id.js';
-import { hashTokens, queryTokens, tokenize, weightedDice } from './similarity.js';
+import { hashTokens, queryTokens, tokenize, TokenRarity, weightedDice } from './similarity.js';
 import type { IssueState } from './types.js';
 import { wilsonLowerBound } from './wilson.js';
 
@@ -109,10 +109,12 @@ export interface MatchColumns {
 
 export interface MatchIndex extends MatchColumns {
   byPatternKey: Map<string, number>;
+  /** The rarity the columns' token weights were computed with; queries must use the same. */
+  rarity: TokenRarity;
 }
 
-export function columnsOf(candidates: readonly MatchCandidate[]): MatchColumns {
-  const hashed = candidates.map((c) => hashTokens(c.tokens));
+export function columnsOf(candidates: readonly MatchCandidate[], rarity: TokenRarity = TokenRarity.NONE): MatchColumns {
+  const hashed = candidates.map((c) => hashTokens(c.tokens, rarity));
   const tokenStart = new Uint32Array(candidates.length + 1);
   for (let i = 0; i < hashed.length; i++) tokenStart[i + 1] = tokenStart[i]! + hashed[i]!.hashes.length;
   const tokenHashes = new Uint32Array(tokenStart[candidates.length]!);
@@ -177,24 +179,41 @@ export function concatColumns(parts: readonly MatchColumns[]): MatchColumns {
   return out;
 }
 
-export function indexColumns(columns: MatchColumns): MatchIndex {
+export function indexColumns(columns: MatchColumns, rarity: TokenRarity = TokenRarity.NONE): MatchIndex {
   const byPatternKey = new Map<string, number>();
   for (let i = 0; i < columns.ids.length; i++) {
     // The log wins over the knowledge base for the same pattern: it carries this team's evidence.
     const prior = byPatternKey.get(columns.patternKeys[i]!);
     if (prior === undefined || (columns.origins[prior] === 'kb' && columns.origins[i] === 'log')) byPatternKey.set(columns.patternKeys[i]!, i);
   }
-  return { ...columns, byPatternKey };
+  return { ...columns, byPatternKey, rarity };
 }
 
-export function buildMatchIndex(candidates: readonly MatchCandidate[]): MatchIndex {
-  return indexColumns(columnsOf(candidates));
+export function buildMatchIndex(candidates: readonly MatchCandidate[], rarity: TokenRarity = TokenRarity.NONE): MatchIndex {
+  return indexColumns(columnsOf(candidates, rarity), rarity);
 }
 
 function codeScore(a: string | null, b: string | null): number {
   if (a === null && b === null) return 0.5;
   if (a === null || b === null) return 0.25;
   return a.toLowerCase() === b.toLowerCase() ? 1 : 0;
+}
+
+/**
+ * The service behind a resource type, so a Terraform type and the SDK's service name meet:
+ * `aws_s3_object` and `s3` → `s3`; `google_compute_instance` and `compute.instances` → `compute`.
+ */
+export function resourceFamily(type: string): string {
+  const t = type.toLowerCase();
+  const tf = /^(?:aws|google|azurerm|kubernetes|helm)_([a-z0-9]+)/.exec(t);
+  if (tf) return tf[1]!;
+  return t.split(/[./_]/)[0]!;
+}
+
+function resourceTypeScore(a: string | null, b: string | null): number {
+  const exact = codeScore(a, b);
+  if (exact !== 0 || a === null || b === null) return exact;
+  return resourceFamily(a) === resourceFamily(b) ? 0.6 : 0;
 }
 
 function environmentScore(environments: string[], env: string | undefined): number {
@@ -251,6 +270,8 @@ export interface MatchOptions {
 
 interface Ranked {
   at: number;
+  /** Position of the solution in its issue: the author's order breaks ties (best first). */
+  nth: number;
   solution: CandidateSolution;
   parts: Pick<ScoreParts, 'pattern' | 'errorCode' | 'resourceType' | 'environment'>;
   total: number;
@@ -263,7 +284,7 @@ interface Ranked {
  * are kept while scanning, so a log of 100k issues allocates almost nothing.
  */
 export function matchSolutions(query: MatchQuery, index: MatchIndex, opts: MatchOptions): SolutionMatch[] {
-  const q = queryTokens(query.pattern);
+  const q = queryTokens(query.pattern, index.rarity);
   const queryKey = issueIdFor(query.pattern);
   const floor = CONFIDENCE_THRESHOLDS[opts.minConfidence ?? 'low'];
   const limit = Math.max(1, opts.limit ?? 10);
@@ -275,12 +296,13 @@ export function matchSolutions(query: MatchQuery, index: MatchIndex, opts: Match
     a.tier !== b.tier ? a.tier < b.tier
     : a.total !== b.total ? a.total > b.total
     : (a.at === exact) !== (b.at === exact) ? a.at === exact
-    : `${index.ids[a.at]}/${a.solution.solutionId}` < `${index.ids[b.at]}/${b.solution.solutionId}`;
+    : a.at !== b.at ? index.ids[a.at]! < index.ids[b.at]!
+    : a.nth < b.nth;
   for (let i = 0; i < index.ids.length; i++) {
     const solutions = index.solutions[i]!;
     if (solutions.length === 0) continue;
     const errorCode = codeScore(query.errorCode, index.errorCodes[i]!);
-    const resourceType = codeScore(query.resourceType, index.resourceTypes[i]!);
+    const resourceType = resourceTypeScore(query.resourceType, index.resourceTypes[i]!);
     const environment = environmentScore(index.environments[i]!, query.env);
     const rest = w.errorCode * errorCode + w.resourceType * resourceType + w.environment * environment;
     // The best a solution can add is ×1, so a pattern too weak for the floor is skipped before hashing its tokens.
@@ -289,12 +311,13 @@ export function matchSolutions(query: MatchQuery, index: MatchIndex, opts: Match
       index.patternKeys[i] === queryKey ? 1 : weightedDice(q, index.tokenHashes, index.tokenWeights, index.tokenStart[i]!, index.tokenStart[i + 1]!);
     const relevance = w.pattern * pattern + rest;
     if (relevance < floor) continue;
-    for (const solution of solutions) {
+    for (let nth = 0; nth < solutions.length; nth++) {
+      const solution = solutions[nth]!;
       const total = relevance * (0.55 + 0.45 * solutionQuality(solution)) * recencyFactor(solution.lastSuccessAt, opts.now);
       if (total < floor) continue;
       // The same error's own fix comes before a similar error's fix, unless it has failed more than it worked:
       // `s3:PutObject` denied is not fixed by granting `s3:GetObject`, however well that fix is proven.
-      const r: Ranked = { at: i, solution, parts: { pattern, errorCode, resourceType, environment }, total, tier: pattern === 1 && solution.successes >= solution.failures ? 0 : 1 };
+      const r: Ranked = { at: i, nth, solution, parts: { pattern, errorCode, resourceType, environment }, total, tier: pattern === 1 && solution.successes >= solution.failures ? 0 : 1 };
       if (top.length === limit && !before(r, top[limit - 1]!)) continue;
       let k = top.length;
       while (k > 0 && before(r, top[k - 1]!)) k--;

@@ -8,6 +8,7 @@ import { foldEvents } from './fold.js';
 import { kbEntryToIssue, type CompiledKnowledgeBase } from './kb-compiled.js';
 import { columnsOf, concatColumns, indexColumns, toCandidate, type MatchIndex } from './match.js';
 import { loadCandidateColumns } from './match-cache.js';
+import { TokenRarity } from './similarity.js';
 import { appendEvents, issueLogPath, parseEventLog, readEvents, type LogProblem } from './store.js';
 import type { IssueEvent, IssueState } from './types.js';
 
@@ -94,9 +95,12 @@ export class IssueLog {
 
   /** Candidates of every issue for matching; log-derived ones come from the cache when it is valid. */
   async matchIndex(): Promise<{ index: MatchIndex; problems: LogProblem[]; source: string }> {
+    const shippedCandidates = this.knowledgeBase.map((i) => toCandidate(i, currentPattern(i)));
+    const rarity = TokenRarity.fromPatterns(this.knowledgeBase.map(currentPattern));
     const loaded = await loadCandidateColumns(this.stateDir, {
       logFile: this.logFile,
       kbFingerprint: kbFingerprint(this.knowledgeBase),
+      rarity,
       rebuild: async () => {
         const logText = (await this.bytes()).toString('utf8');
         const { events, problems } = parseEventLog(logText, this.logFile);
@@ -107,8 +111,8 @@ export class IssueLog {
       refresh: async (ids) => [...(await this.get(ids)).values()].map((i) => toCandidate(i, currentPattern(i))),
     });
     // Shipped issues first; the log's copy of a KB issue (with this team's record) replaces it.
-    const shipped = columnsOf(this.knowledgeBase.map((i) => toCandidate(i, currentPattern(i))));
-    const index = indexColumns(concatColumns([shipped, loaded.columns]));
+    const shipped = columnsOf(shippedCandidates, rarity);
+    const index = indexColumns(concatColumns([shipped, loaded.columns]), rarity);
     return { index, problems: loaded.problems, source: loaded.source };
   }
 

@@ -11,7 +11,7 @@ const FILLER = new Set([
   'this', 'that', 'it', 'not', 'error', 'failed', 'failure', 'please', 'from', 'as', 'has', 'have', 'no',
 ]);
 
-/** Token weights in tenths, so they fit a Uint8Array. */
+/** Base token weights in tenths (scaled by rarity, they still fit a Uint8Array). */
 export function tokenWeight10(token: string): number {
   if (token.charCodeAt(0) === 0x3c /* < */) return 3;
   if (FILLER.has(token)) return 2;
@@ -33,12 +33,41 @@ export function tokenize(pattern: string): string[] {
   return [...new Set(pattern.match(TOKEN) ?? [])];
 }
 
+/**
+ * How much a token tells errors apart, learned from the knowledge base's patterns (inverse document
+ * frequency): `operation`, `https`, `statuscode` appear in dozens of entries and weigh little;
+ * `putobject` or `putbucketpolicy` appear in one and weigh most. Factor in [0.4, 1.2].
+ */
+export class TokenRarity {
+  static readonly NONE = new TokenRarity(new Map(), 0);
+
+  private constructor(
+    private readonly df: Map<number, number>,
+    private readonly n: number,
+  ) {}
+
+  static fromPatterns(patterns: readonly string[]): TokenRarity {
+    const df = new Map<number, number>();
+    for (const p of patterns) for (const t of tokenize(p)) {
+      const h = tokenHash(t);
+      df.set(h, (df.get(h) ?? 0) + 1);
+    }
+    return new TokenRarity(df, patterns.length);
+  }
+
+  factor(hash: number): number {
+    if (this.n === 0) return 1;
+    const df = this.df.get(hash) ?? 0;
+    return 0.4 + 0.8 * (Math.log((this.n + 1) / (df + 1)) / Math.log(this.n + 1));
+  }
+}
+
 export interface HashedTokens {
   hashes: number[];
   weights: number[];
 }
 
-export function hashTokens(tokens: readonly string[]): HashedTokens {
+export function hashTokens(tokens: readonly string[], rarity: TokenRarity = TokenRarity.NONE): HashedTokens {
   const seen = new Set<number>();
   const hashes: number[] = [];
   const weights: number[] = [];
@@ -47,7 +76,8 @@ export function hashTokens(tokens: readonly string[]): HashedTokens {
     if (seen.has(h)) continue;
     seen.add(h);
     hashes.push(h);
-    weights.push(tokenWeight10(t));
+    // At least 1: a token that is everywhere still counts a little.
+    weights.push(Math.max(1, Math.round(tokenWeight10(t) * rarity.factor(h))));
   }
   return { hashes, weights };
 }
@@ -57,8 +87,8 @@ export interface QueryTokens {
   total: number;
 }
 
-export function queryTokens(pattern: string): QueryTokens {
-  const { hashes, weights } = hashTokens(tokenize(pattern));
+export function queryTokens(pattern: string, rarity: TokenRarity = TokenRarity.NONE): QueryTokens {
+  const { hashes, weights } = hashTokens(tokenize(pattern), rarity);
   const map = new Map<number, number>();
   let total = 0;
   for (let i = 0; i < hashes.length; i++) {

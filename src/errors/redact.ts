@@ -213,6 +213,8 @@ export const REDACTION_RULES: readonly RedactionRule[] = [
             ALREADY +
             '(?:(bearer|basic|token|digest|negotiate|ntlm|apikey|sso-key)[ \\t]+)?' +
             ALREADY +
+            // A scheme whose credential is already redacted is not itself the credential (idempotence).
+            '(?!(?:bearer|basic|token|digest|negotiate|ntlm|apikey|sso-key)[ \\t]+\\[REDACTED:)' +
             '([^\\s"\',;]+)',
           'gi',
         ),

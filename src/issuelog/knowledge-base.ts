@@ -57,9 +57,8 @@ export function formatKbProblem(p: KbProblem): string {
   return `${where}:${entry} ${p.field} ${p.message}`;
 }
 
-export function kbIssueId(entryId: string): string {
-  return `kb-${entryId}`;
-}
+// One definition of a KB issue id, in the module the run-time path already loads.
+export { kbIssueIdOf as kbIssueId } from './kb-compiled.js';
 
 /** Argv words that delete or force state: a starter-base fix must never run them unattended. */
 const DESTRUCTIVE = new Set(['delete', 'destroy', 'force-unlock', 'rm', 'rmi', 'uninstall', 'drain', 'taint', 'purge', 'terminate-instances', 'delete-stack']);

@@ -67,7 +67,7 @@ function resolveResourceType(t: string, tool: ErrorTool): string | null {
     case 'eksctl':
       return awsService(t);
     case 'karpenter':
-      return awsService(t) ?? azureResourceType(t) ?? karpenterKind(t);
+      return awsService(t) ?? azureResourceType(t) ?? karpenterKind(t) ?? kubernetesKind(t);
     case 'kubernetes':
       return kubernetesKind(t);
     case 'helm':
@@ -116,6 +116,8 @@ function categorize(input: unknown): Categorization {
   let errorCode: string | null = null;
   if (family) {
     errorCode = CODE_EXTRACTORS[family](t);
+    // Karpenter's status conditions and events carry Kubernetes reasons when no cloud code is quoted.
+    if (errorCode === null && tool === 'karpenter') errorCode = extractKubernetesCode(t);
   } else if (tool === 'terraform') {
     // A core diagnostic (state lock, backend) may still quote the backend's AWS code.
     errorCode = extractAwsCode(t);
@@ -131,6 +133,7 @@ function categorize(input: unknown): Categorization {
   let reason = 'default';
   for (const rule of CATEGORY_RULES) {
     const subject = rule.on === 'code' ? errorCode : t;
+    if (rule.code && !(errorCode !== null && rule.code.test(errorCode))) continue;
     if (subject !== null && ruleMatches(rule, subject)) {
       category = rule.category;
       reason = rule.id;

@@ -13,7 +13,8 @@ export interface CompiledKnowledgeBase {
   issues: IssueState[];
 }
 
-export const KB_DATE = '2026-11-01T00:00:00.000Z';
+/** A shipped issue has not been seen yet: empty times, which the fold replaces with the first real occurrence. */
+export const KB_UNSEEN = '';
 
 export function kbIssueIdOf(entryId: string): string {
   return `kb-${entryId}`;
@@ -32,8 +33,8 @@ export function kbEntryToIssue(entry: KbEntry): IssueState {
     tool: entry.tool,
     message: analysis.message,
     title: entry.title,
-    firstSeen: KB_DATE,
-    lastSeen: KB_DATE,
+    firstSeen: KB_UNSEEN,
+    lastSeen: KB_UNSEEN,
     occurrences: 0,
     environments: [],
     operations: [],
@@ -46,7 +47,7 @@ export function kbEntryToIssue(entry: KbEntry): IssueState {
       steps: s.steps,
       automation: s.automation,
       source: 'kb' as const,
-      addedAt: KB_DATE,
+      addedAt: KB_UNSEEN,
       attempts: 0,
       successes: 0,
       failures: 0,

@@ -44,7 +44,8 @@ async function open(opts: CommonOptions, knowledgeBase: boolean) {
 export async function issuesListCommand(_opts: unknown, cmd: Command): Promise<void> {
   const opts = cmd.opts<ListOptions>();
   const limit = parseCount(opts.limit, '--limit', 50);
-  const log = await open(opts, opts.all);
+  // The knowledge base is always loaded: this project's events on its issues need it; --all only widens the listing.
+  const log = await open(opts, true);
   const issues = [...log.issues.values()]
     .filter((i) => (opts.all || i.origin === 'log' || i.occurrences > 0) && (!opts.category || i.category === opts.category))
     .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen) || a.issueId.localeCompare(b.issueId));
@@ -76,7 +77,9 @@ export async function issuesShowCommand(issueId: string, _opts: unknown, cmd: Co
 function formatIssue(i: IssueState): string {
   const out = [
     `${paint(i.issueId, 'bold')}  ${i.category} · ${i.errorCode ?? '-'} · ${i.resourceType ?? '-'} · ${i.tool}${i.title ? `  ${i.title}` : ''}`,
-    `seen ${i.occurrences}× (${i.firstSeen} … ${i.lastSeen})${i.environments.length ? ` in ${i.environments.join(', ')}` : ''}`,
+    i.occurrences === 0
+      ? 'not seen in this project yet (starter knowledge base)'
+      : `seen ${i.occurrences}× (${i.firstSeen} … ${i.lastSeen})${i.environments.length ? ` in ${i.environments.join(', ')}` : ''}`,
     paint(`pattern: ${i.pattern}`, 'dim'),
     '',
   ];

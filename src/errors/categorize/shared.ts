@@ -12,6 +12,8 @@ export interface CategoryRule {
   on: 'text' | 'code';
   test: RegExp | ((subject: string) => boolean);
   category: ErrorCategory;
+  /** A text rule that applies only when the extracted code matches this (e.g. phrases that override a generic `Invalid…` code). */
+  code?: RegExp;
 }
 
 export function ruleMatches(rule: CategoryRule, subject: string): boolean {

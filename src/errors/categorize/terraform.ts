@@ -3,7 +3,7 @@ import { firstCapture } from './shared.js';
 
 /** Diagnostic shapes only Terraform prints: `with <addr>`, `on x.tf line N`, `in resource "…"`, its own name. */
 export const TERRAFORM_STRONG =
-  /\bwith (?:module\.[\w-]+(?:\[[^\]\n]{0,200}\])?\.){0,10}(?:data\.)?(?:[a-z][a-z0-9]*_[a-z0-9_]+\.[\w-]|provider\[|var\.|local\.)|\bon \S+\.tf(?:\.json)? line \d+|\bin (?:resource|provider|module|data) "|\bin terraform:|\bterraform\b|Terraform\b/;
+  /\bwith (?:module\.[\w-]+(?:\[[^\]\n]{0,200}\])?\.){0,10}(?:data\.)?(?:[a-z][a-z0-9]*_[a-z0-9_]+\.[\w-]|provider\[|var\.|local\.)|\bon \S+\.tf(?:vars)?(?:\.json)? line \d+|^╷[ \t]*\r?\n│ (?:Error|Warning): |\bin (?:resource|provider|module|data) "|\bin terraform:|\bterraform\b|Terraform\b/m;
 
 // Older or provider-specific Terraform wording, used only when no other tool claimed the text.
 const ADDR_PREFIX = String.raw`(?:module\.[\w-]+(?:\[[^\]\s]{0,200}\])?\.){0,10}`;
@@ -20,6 +20,8 @@ export const TERRAFORM_WEAK = new RegExp(
     String.raw`Backend (?:re)?initialization required`,
     String.raw`Failed to query available provider packages`,
     String.raw`\bprovider\.[a-z]+: `,
+    String.raw`(?:^|\n)Workspace "[^"\n]{1,200}" doesn't exist`,
+    String.raw`Saved plan is stale`,
     // graph cycles are reported as a bare list of addresses
     String.raw`(?:^|[\s*])Cycle: ${ADDR_PREFIX}(?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.`,
     OLD_ADDR_LINE,
@@ -34,6 +36,8 @@ const RESOURCE_TYPE_PATTERNS: readonly RegExp[] = [
   new RegExp(OLD_ADDR_LINE),
   new RegExp(String.raw`\bCycle: ${ADDR_PREFIX}(?:data\.)?${TYPE}\.${NAME}`),
   /"((?:aws|azurerm|azuread|google|kubernetes|helm)_[a-z0-9_]+)"/,
+  // a bare address in prose: "managing a remote object for aws_s3_bucket.logs"
+  new RegExp(String.raw`(?<![\w."/-])${ADDR_PREFIX}${TYPE}\.${NAME}\b`),
 ];
 
 export function terraformResourceType(t: string): string | null {
@@ -79,6 +83,17 @@ export const TERRAFORM_STATE_RULES: readonly CategoryRule[] = [
     test: /already managed by Terraform|needs to be imported into the State|Resource already managed/i,
   },
   { id: 'tf-state-persist', on: 'text', category: 'state', test: /Failed to (?:save|persist) state|Error saving state/ },
+  { id: 'tf-saved-plan-stale', on: 'text', category: 'state', test: /Saved plan is stale|state was changed by another operation/ },
+  { id: 'tf-workspace-missing', on: 'text', category: 'state', test: /\bWorkspace "[^"\n]{1,200}" doesn't exist|selected workspace "[^"\n]{1,200}" does not exist/i },
+  // Objects left in state whose provider block was removed.
+  { id: 'tf-orphan-provider', on: 'text', category: 'state', test: /Provider configuration not present/ },
+  {
+    // The backend's own storage is missing; access problems to it stay permission.
+    id: 'tf-backend-storage-missing',
+    on: 'text',
+    category: 'state',
+    test: /(?:Failed to get existing workspaces|[Ee]rror loading state|Failed to load state): [^\n]{0,300}?(?:does not exist|not found|NoSuch\w+|ContainerNotFound)/,
+  },
 ];
 
 /** Missing or unfetchable modules read as "not found", but the fix is in the configuration or `terraform init`. */
@@ -87,6 +102,6 @@ export const TERRAFORM_CONFIG_RULES: readonly CategoryRule[] = [
     id: 'tf-module-missing',
     on: 'text',
     category: 'config',
-    test: /Module not (?:installed|found)|\bmodule [\w"-]{1,200}: not found|(?:Failed|Could not) (?:to )?download module|Error (?:loading|downloading) modules/,
+    test: /\bError: Invalid (?:function argument|value for (?:variable|input variable|module argument)|reference|index|count argument|for_each argument|template interpolation value|function call)\b|\bno file exists at\b|Module not (?:installed|found)|\bmodule [\w"-]{1,200}: not found|(?:Failed|Could not) (?:to )?download module|Error (?:loading|downloading) modules/,
   },
 ];

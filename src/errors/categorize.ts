@@ -9,7 +9,7 @@ import { unwrapErrorText } from './unwrap.js';
 import { MAX_SCAN_CHARS, ruleMatches } from './categorize/shared.js';
 import { CATEGORY_RULES } from './categorize/rules.js';
 import { awsService, detectAws, extractAwsCode } from './categorize/aws.js';
-import { TERRAFORM_STRONG, TERRAFORM_WEAK, providerForResourceType, terraformResourceType } from './categorize/terraform.js';
+import { TERRAFORM_BOX, TERRAFORM_STRONG, TERRAFORM_WEAK, providerForResourceType, terraformResourceType } from './categorize/terraform.js';
 import { detectKubernetes, extractKubernetesCode, kubernetesKind } from './categorize/kubernetes.js';
 import { detectHelm, helmResourceType } from './categorize/helm.js';
 import { detectEksctl } from './categorize/eksctl.js';
@@ -100,9 +100,11 @@ export function categorizeError(text: string): Categorization {
 
 function categorize(input: unknown): Categorization {
   const raw = typeof input === 'string' ? input : String(input ?? '');
-  const t = unwrapErrorText(unescapeEmbedded(raw.length > MAX_SCAN_CHARS ? raw.slice(0, MAX_SCAN_CHARS) : raw));
+  const scanned = unescapeEmbedded(raw.length > MAX_SCAN_CHARS ? raw.slice(0, MAX_SCAN_CHARS) : raw);
+  const t = unwrapErrorText(scanned);
 
-  const tool = detectTool(t);
+  // The diagnostic box is Terraform's structure, whatever the message inside quotes.
+  const tool = TERRAFORM_BOX.test(scanned) ? 'terraform' : detectTool(t);
   const resourceType = resolveResourceType(t, tool);
 
   let family: Family | null =

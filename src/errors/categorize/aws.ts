@@ -2,7 +2,7 @@ import { CODE_TOKEN, firstCapture, firstResolved, type Resolver } from './shared
 
 /** Signals that an AWS API (CLI, SDK v1/v2, CloudFormation) produced or is quoted in the text. */
 export const AWS_SIGNAL =
-  /\bAWS\b|amazonaws\.com|aws-sdk|botocore|\bS3\b|\bEC2\b|\bIAM\b|\bSTS\b|\bsts:[A-Z]|DynamoDB|CloudFormation|\bEKS\b|arn:aws:|status code: \d{3}, request\b|\bRequestI[Dd]: |\bapi error [A-Z]|An error occurred \(|A (?:client|server) error \(|operation error [A-Z]|Encoded authorization failure|HandlerErrorCode|aws-error-code|\baws_[a-z]|\bAmazon[A-Z ]|\bboto\b|\b[A-Z0-9]{2,}ResponseError\b|"__type"\s*:|"errorCode"\s*:\s*"(?:Client|Server)\.|\b(?:SignatureDoesNotMatch|InvalidSignatureException|InvalidClientTokenId|UnrecognizedClientException|InvalidAccessKeyId)\b/;
+  /\bAWS\b|amazonaws\.com|aws-sdk|botocore|\bS3\b|\bEC2\b|\bIAM\b|\bSTS\b|\bsts:[A-Z]|DynamoDB|CloudFormation|\bEKS\b|arn:aws:|status code: \d{3}, request\b|\bRequestI[Dd]: |\bapi error [A-Z]|An error occurred \(|A (?:client|server) error \(|operation error [A-Z]|Encoded authorization failure|HandlerErrorCode|aws-error-code|\baws_[a-z]|\bAmazon[A-Z ]|\btoken from sso\b|\bSSO (?:OIDC|token|session)\b|\bboto\b|\b[A-Z0-9]{2,}ResponseError\b|"__type"\s*:|"errorCode"\s*:\s*"(?:Client|Server)\.|\b(?:SignatureDoesNotMatch|InvalidSignatureException|InvalidClientTokenId|UnrecognizedClientException|InvalidAccessKeyId)\b/;
 
 export function detectAws(t: string): boolean {
   return AWS_SIGNAL.test(t);
@@ -44,12 +44,17 @@ const HEURISTIC_CODE = new RegExp(String.raw`(?<![\w.:/-])(${CODE_TOKEN}):\s(?![
 export function extractAwsCode(t: string): string | null {
   const explicit = firstCapture(t, EXPLICIT_CODE_PATTERNS);
   if (explicit) return explicit;
+  // SDK v1 wraps errors ("WebIdentityErr: …\ncaused by: AccessDenied: …"); the innermost cause is the API's code.
+  let first: string | null = null;
+  let cause: string | null = null;
   for (const m of t.matchAll(HEURISTIC_CODE)) {
     const token = m[1] ?? '';
     if (NOT_CODES.has(token)) continue;
-    if (/[a-z0-9][A-Z]/.test(token) || SINGLE_WORD_CODES.has(token)) return token;
+    if (!(/[a-z0-9][A-Z]/.test(token) || SINGLE_WORD_CODES.has(token))) continue;
+    first ??= token;
+    if (/caused by: $/.test(t.slice(Math.max(0, (m.index ?? 0) - 11), m.index ?? 0))) cause = token;
   }
-  return null;
+  return cause ?? first;
 }
 
 // API operation name → service, matched on the noun the operation acts on.
@@ -95,9 +100,15 @@ const lower = (s: string | undefined): string | null => (s ? s.replace(/\s+/g, '
 
 // Where the AWS service is named, most direct first.
 const SERVICE_RESOLVERS: readonly Resolver[] = [
-  { re: /\boperation error ([A-Z][A-Za-z0-9]*(?: [A-Z][A-Za-z0-9]*)?): [A-Z]/, map: (m) => lower(m[1]) },
+  // A credential chain that fails inside STS is about identity, whichever call needed the credentials.
+  {
+    re: /\boperation error STS: [A-Z][^\n]{0,600}?(?:get credentials|retrieve credentials|refresh cached credentials)|(?:get credentials|retrieve credentials|refresh cached credentials)[^\n]{0,600}?operation error STS: [A-Z]/,
+    map: () => 'sts',
+  },
+  // Service names may be several words with a version ("Elastic Load Balancing v2", "Route 53").
+  { re: /\boperation error ([A-Z][A-Za-z0-9]*(?: [A-Za-z0-9]+){0,4}): [A-Z]/, map: (m) => lower(m[1]?.replace(/ v\d+$/, '')) },
   { re: /\bcalling the ([A-Z][A-Za-z0-9]+) operation/, map: (m) => serviceForOperation(m[1] ?? '') },
-  { re: /\b(?:error calling|perform:) ([a-z0-9-]+):[A-Z]/, map: (m) => m[1] ?? null },
+  { re: /\b(?:error calling|perform:?) ([a-z0-9-]+):[A-Z]/, map: (m) => m[1] ?? null },
   { re: /\bfrom ([a-z0-9]+)\/[A-Z][A-Za-z]+ - will retry/, map: (m) => m[1] ?? null },
   { re: /\(Service: (?:Amazon|AWS)?\s?([A-Za-z0-9]+)[;,]/, map: (m) => (m[1] === 'null' ? null : lower(m[1])) },
   { re: /\bAWS Service: (?:Amazon |AWS )?([A-Za-z0-9]+)/, map: (m) => lower(m[1]) },

@@ -15,6 +15,7 @@ const CODE_PATTERNS: readonly RegExp[] = [
   /\bCode: ([A-Z][A-Za-z0-9.]{1,80})\b/g,
   /"code"\s*:\s*"([A-Za-z][\w.]{1,80})"/g,
   /\bErrorCode: ([A-Z][A-Za-z0-9]{1,80})/g,
+  /<Code>([A-Z][A-Za-z0-9]{1,80})<\/Code>/g, // Storage XML error body
   /\bERROR CODE: ([A-Z][A-Za-z0-9]{1,80})/g,
   /\bError type: ([A-Z][A-Za-z0-9]{1,80})/g,
   // az CLI and azure-core exceptions (ResourceExistsError: …): "(Code) Message"
@@ -23,7 +24,7 @@ const CODE_PATTERNS: readonly RegExp[] = [
   /\(Code: ([A-Z][A-Za-z0-9]{1,80})[,)]/g,
   // azd "Deployment Error Details": "Code: message" per line, joined into sentences once unwrapped
   /(?:^|[.:] )([A-Z][a-z]+(?:[A-Z][a-z0-9]*){2,}): [A-Z]/gm,
-  /\b(AADSTS\d{4,6})\b/g, // Entra ID sign-in errors
+  /\b(AADSTS\d{4,8})\b/g, // Entra ID sign-in errors
 ];
 
 // Envelope codes that only say "see details"; a detail code is always more specific.
@@ -48,6 +49,9 @@ const TYPE_RESOLVERS: readonly Resolver[] = [
   { re: /\/providers\/(?!Microsoft\.Authorization\/policy|Microsoft\.Management\/)(Microsoft\.[A-Za-z]+\/[A-Za-z]+)\//, map: (m) => m[1] ?? null },
 ];
 
+// An ID quoted as the blocker ("is in use by /subscriptions/…") is not the resource the operation was on.
+const BLOCKER_ID = /\b(?:in use by|used by|referenced by|attached to) \/subscriptions\/\S{0,1000}/g;
+
 export function azureResourceType(t: string): string | null {
-  return firstResolved(t, TYPE_RESOLVERS);
+  return firstResolved(t.includes('/subscriptions/') ? t.replace(BLOCKER_ID, '') : t, TYPE_RESOLVERS);
 }

@@ -52,6 +52,7 @@ const OTHER_CODE_PATTERNS: readonly RegExp[] = [
   /"reason"\s*:\s*"([a-z][A-Za-z]{2,40})"/,
   /'reason': '([a-z][A-Za-z]{2,40})'/, // Python client's error details
   /<HttpError (\d{3}) when requesting/, // Python client, no reason printed
+  /\b(invalid_grant|invalid_client|unauthorized_client|invalid_scope|invalid_rapt)\b/, // OAuth token endpoint errors
 ];
 
 export function extractGcpCode(t: string): string | null {

@@ -3,7 +3,10 @@ import { firstCapture } from './shared.js';
 
 /** Diagnostic shapes only Terraform prints: `with <addr>`, `on x.tf line N`, `in resource "…"`, its own name. */
 export const TERRAFORM_STRONG =
-  /\bwith (?:module\.[\w-]+(?:\[[^\]\n]{0,200}\])?\.){0,10}(?:data\.)?(?:[a-z][a-z0-9]*_[a-z0-9_]+\.[\w-]|provider\[|var\.|local\.)|\bon \S+\.tf(?:vars)?(?:\.json)? line \d+|^╷[ \t]*\r?\n│ (?:Error|Warning): |\bin (?:resource|provider|module|data) "|\bin terraform:|\bterraform\b|Terraform\b/m;
+  /\bwith (?:module\.[\w-]+(?:\[[^\]\n]{0,200}\])?\.){0,10}(?:data\.)?(?:[a-z][a-z0-9]*_[a-z0-9_]+\.[\w-]|provider\[|var\.|local\.)|\bon \S+\.tf(?:vars)?(?:\.json)? line \d+|\bin (?:resource|provider|module|data) "|\bin terraform:|\bterraform\b|Terraform\b/;
+
+/** Terraform's diagnostic box (`╷` then `│ Error: …`), only visible before the text is unwrapped. */
+export const TERRAFORM_BOX = /^[ \t]*╷[ \t]*\r?\n[ \t]*│ (?:Error|Warning): /m;
 
 // Older or provider-specific Terraform wording, used only when no other tool claimed the text.
 const ADDR_PREFIX = String.raw`(?:module\.[\w-]+(?:\[[^\]\s]{0,200}\])?\.){0,10}`;

@@ -57,7 +57,7 @@ const CODE_PATTERNS: readonly RegExp[] = [
 // then a status condition that is False/Unknown, then a `kubectl describe` Reason field.
 const EVENT_REASON = /\b(Warning|Normal) (?!Failed )([A-Z][A-Za-z]+) (?:<invalid>|<unknown>|\d+[smhd](?:\d+[smhd]){0,3}) (?:\(x\d+ over [\w.]+\) )?[a-z][\w.-]*(?: |$)/g;
 const LATE_CODE_PATTERNS: readonly RegExp[] = [
-  /\b(?:[A-Z][A-Za-z]*Ready|Progressing|Available|ReplicaFailure|PodScheduled|Initialized|Complete) (?:False|Unknown) (?!KubeletHas)([A-Z][A-Za-z]+)\b/,
+  /\b(?:(?:[A-Z][A-Za-z]*)?Ready|Progressing|Available|ReplicaFailure|PodScheduled|Initialized|Complete) (?:False|Unknown) (?!KubeletHas)([A-Z][A-Za-z]+)\b/,
   /\bReason: (?!Error\b|Completed\b)([A-Z][A-Za-z]+)\b(?!:)/,
 ];
 
@@ -134,6 +134,7 @@ const KIND_RESOLVERS: readonly Resolver[] = [
   { re: /\bexisting resource conflict: (?:kind: ([A-Z][A-Za-z0-9]+)|[^\n]{0,200}?existing_kind: [^,\n]{0,60}Kind=([A-Z][A-Za-z0-9]+))/, map: (m) => (m[1] ?? m[2] ?? '').toLowerCase() || null },
   { re: /\bUnable to continue with install: (?:could not get information about the resource )?([A-Z][A-Za-z0-9]+) "/, map: kind },
   { re: /\((?:get|post|put|patch|delete|list) ([a-z0-9]+)(?:\.[a-z0-9.-]+)?\)/, map: plural },
+  { re: /\bAPI Version: [\w./-]{1,200} Kind: ([A-Z][A-Za-z0-9]+)\b/, map: kind }, // kubectl describe header
   // kubelet reports on pods; it is the last guess because its messages also name volumes and config objects.
   { re: /\b(?:Warning|Normal) [A-Z][A-Za-z]+ (?:<invalid>|<unknown>|\d+[smhd](?:\d+[smhd]){0,3}) (?:\(x\d+ over [\w.]+\) )?kubelet\b/, map: () => 'pod' },
 ];

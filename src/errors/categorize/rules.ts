@@ -28,7 +28,7 @@ const CODE_RULES: readonly CategoryRule[] = [
     id: 'code-quota',
     on: 'code',
     category: 'quota',
-    test: /[Ll]imitExceeded|[Qq]uotaExceeded|Throttl|TooManyRequests|SlowDown|ProvisionedThroughputExceeded|RESOURCE_EXHAUSTED|SubscriptionRequestsThrottled|^TooMany/,
+    test: /(?<!Backoff)[Ll]imitExceeded|[Qq]uotaExceeded|Throttl|TooManyRequests|SlowDown|ProvisionedThroughputExceeded|RESOURCE_EXHAUSTED|SubscriptionRequestsThrottled|^TooMany/,
   },
   {
     id: 'code-exists',

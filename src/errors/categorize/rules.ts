@@ -16,7 +16,7 @@ const CODE_RULES: readonly CategoryRule[] = [
     id: 'code-auth',
     on: 'code',
     category: 'permission',
-    test: /^(?:Client\.)?(?:AccessDenied\w*|UnauthorizedOperation|Unauthorized\w*|unauthorized|AuthFailure(?:\.\w+)?|AuthorizationFailed|AuthenticationFailed|LinkedAuthorizationFailed|InvalidAuthenticationToken\w*|ExpiredToken\w*|InvalidClientTokenId|SignatureDoesNotMatch|InvalidSignature\w*|InvalidAccessKeyId|NoCredentialProviders|MissingAuthenticationToken\w*|UnrecognizedClientException|NotAuthorized\w*|Forbidden|forbidden|insufficientPermissions|authError|PERMISSION_DENIED|UNAUTHENTICATED|RequestDisallowedByPolicy|AADSTS\d+|Insufficient\w*Permissions?|InvalidGrant\w*|invalid_grant|invalid_client|unauthorized_client|RequestTimeTooSkewed|RequestExpired|AuthorizationPermissionMismatch|AuthorizationFailure)$/,
+    test: /^(?:Client\.)?(?:AccessDenied\w*|UnauthorizedOperation|Unauthorized\w*|unauthorized|AuthFailure(?:\.\w+)?|AuthorizationFailed|AuthenticationFailed|LinkedAuthorizationFailed|InvalidAuthenticationToken\w*|ExpiredToken\w*|InvalidClientTokenId|SignatureDoesNotMatch|InvalidSignature\w*|InvalidAccessKeyId|NoCredentialProviders|MissingAuthenticationToken\w*|UnrecognizedClientException|NotAuthorized\w*|Forbidden|forbidden|insufficientPermissions|authError|PERMISSION_DENIED|UNAUTHENTICATED|RequestDisallowedByPolicy|AADSTS\d+|Insufficient\w*(?:Permissions?|Privileges?|Access)|InvalidGrant\w*|invalid_grant|invalid_client|unauthorized_client|RequestTimeTooSkewed|RequestExpired|AuthorizationPermissionMismatch|AuthorizationFailure)$/,
   },
   {
     id: 'code-capacity',

@@ -77,7 +77,7 @@ const PHRASE_RULES: readonly CategoryRule[] = [
     id: 'quota-words',
     on: 'text',
     category: 'quota',
-    test: /\bmore [^\n]{1,80}? than (?:your |the )?(?:current |allowed )?[^\n]{0,40}?limit\b|\bmore [\w -]{1,40} than allowed\b|\bquota\b[^\n]{0,120}\bexceed|\bexceed\w*\b[^\n]{0,120}\bquota|quotas? (?:were |was |has been )?exceeded|\blimit exceeded|exceed(?:s|ed|ing)? (?:the |your |its )?(?:current |approved |maximum )?(?:[\w-]+ ){0,3}?limits?\b|maximum number of [^\n]{1,80}? (?:has|have) been reached|\bRate exceeded|\brate limit|Too Many Requests|\bthrottl|has been exhausted/i,
+    test: /\bmore [^\n]{1,80}? than (?:your |the )?(?:current |allowed )?[^\n]{0,40}?limit\b|\bmore [\w -]{1,40} than allowed\b|\bquota\b[^\n]{0,120}\bexceed|\bexceed\w*\b[^\n]{0,120}\bquota|quotas? (?:were |was |has been )?exceeded|\blimit exceeded|exceed(?:s|ed|ing)? (?:the |your |its )?(?:current |approved |maximum )?(?:[\w-]+ ){0,3}?limits?\b|maximum number of [^\n]{1,80}? (?:has|have) been reached|\bRate exceeded|\brate limit|Too Many Requests|\bthrottl|has been exhausted|\binsufficient [\w -]{0,30}?quota\b|\b(?:additional|more|enough) quota\b/i,
   },
   {
     id: 'capacity-words',

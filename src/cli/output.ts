@@ -18,10 +18,7 @@ export function paint(text: string, colour: Colour, stream?: NodeJS.WriteStream)
   return useColor(stream) ? `\x1b[${codes[colour]}m${text}\x1b[0m` : text;
 }
 
-/** Progress for long work goes to stderr so stdout stays one clean document. */
-export function progress(message: string): void {
-  if (process.stderr.isTTY || process.env.INFRA_OPS_PROGRESS === '1') process.stderr.write(`${message}\n`);
-}
+export { progress } from '../runtime/progress.js';
 
 export interface CommandResult<T> {
   data: T;

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NORMALIZER_VERSION, normalizeError } from '../errors/normalize.js';
 import { redactSecrets } from '../errors/redact.js';
+import { progress } from '../runtime/progress.js';
 import { pluginRoot } from '../project/paths.js';
 import { foldEvents } from './fold.js';
 import { kbEntryToIssue, type CompiledKnowledgeBase } from './kb-compiled.js';
@@ -102,7 +103,10 @@ export class IssueLog {
       kbFingerprint: kbFingerprint(this.knowledgeBase),
       rarity,
       rebuild: async () => {
-        const logText = (await this.bytes()).toString('utf8');
+        const bytes = await this.bytes();
+        // Seconds on a very large log: say so on stderr (never stdout, which carries the JSON).
+        if (bytes.length > 8 * 1024 * 1024) progress(`indexing the issue log (${(bytes.length / 1e6).toFixed(0)} MB), once after a change git made…`);
+        const logText = bytes.toString('utf8');
         const { events, problems } = parseEventLog(logText, this.logFile);
         const issues = foldEvents(events, this.knowledgeBase);
         const candidates = [...issues.values()].filter(touched).map((i) => toCandidate(i, currentPattern(i)));

@@ -18,7 +18,6 @@ export function paint(text: string, colour: Colour, stream?: NodeJS.WriteStream)
   return useColor(stream) ? `\x1b[${codes[colour]}m${text}\x1b[0m` : text;
 }
 
-export { progress } from '../runtime/progress.js';
 
 export interface CommandResult<T> {
   data: T;

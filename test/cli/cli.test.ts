@@ -118,6 +118,21 @@ describe('debug', () => {
     expect(after.matches[0].successes).toBe(3);
   });
 
+  it('handles a 1 MB hostile error on stdin and refuses a 6 MB one, losing nothing recorded', () => {
+    const dir = project();
+    cli(['debug', '--error', example], { cwd: dir });
+    const hostile = `Error: ${'arn:aws:iam::123456789012:role/'.repeat(10_000)}${'"'.repeat(200_000)}${'9'.repeat(300_000)}`.slice(0, 1 << 20);
+    const r = cli(['debug', '--json'], { cwd: dir, input: hostile });
+    expect([0, 1]).toContain(r.status);
+    expect(schemaErrors('debug', r.json())).toEqual([]);
+    expect(r.json().message.length).toBeLessThan(5000);
+    const huge = cli(['debug', '--json'], { cwd: dir, input: 'x'.repeat(6 * 1024 * 1024) });
+    expect(huge.status).toBe(2);
+    expect(huge.json().error.code).toBe('input.too-large');
+    expect(cli(['issues', 'list', '--json'], { cwd: dir }).json().total).toBe(2);
+    expect(cli(['issues', 'verify'], { cwd: dir }).status).toBe(0);
+  });
+
   it('never prints or stores a secret', () => {
     const dir = project();
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';

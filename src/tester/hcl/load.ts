@@ -1,0 +1,235 @@
+/**
+ * Loads a Terraform directory into resources with line ranges and inline suppressions.
+ * Parsing is done by `@cdktf/hcl2json` (WASM, imported lazily); line numbers and comments come
+ * from our own scanner (`scan.ts`), since hcl2json provides neither.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { scanHcl, type BlockSpan, type HclComment } from './scan.js';
+
+export interface Suppression {
+  /** The id as written: `CKV_AWS_20`, `aws-s3-enable-versioning`, `AVD-AWS-0086`, `IO_AWS_S3_VERSIONING`. */
+  id: string;
+  reason: string | null;
+  /** Which syntax suppressed it. */
+  by: 'infra-ops' | 'checkov' | 'tfsec' | 'trivy';
+  line: number;
+}
+
+export interface TfResource {
+  type: string;
+  name: string;
+  /** `aws_s3_bucket.logs`, or `module.web.aws_s3_bucket.logs` inside a local module. */
+  address: string;
+  /** `''` for the root module, else `module.web` (or `module.a.module.b`). */
+  module: string;
+  /** Relative to the loaded directory, `/` separators. */
+  file: string;
+  startLine: number | null;
+  endLine: number | null;
+  /** The block as hcl2json gives it: expressions appear as `${...}` strings, nested blocks as arrays. */
+  body: Record<string, unknown>;
+  suppressions: Suppression[];
+  hasCount: boolean;
+  hasForEach: boolean;
+}
+
+export interface LoadProblem {
+  file: string;
+  line: number | null;
+  message: string;
+}
+
+export interface LoadResult {
+  resources: TfResource[];
+  problems: LoadProblem[];
+}
+
+type Hcl2JsonParse = (filename: string, contents: string) => Promise<Record<string, unknown>>;
+let parser: Promise<Hcl2JsonParse> | null = null;
+
+/** Lazily loads the WASM parser (the specifier is not a literal so its DOM-referencing types stay out of our program). */
+function getParser(): Promise<Hcl2JsonParse> {
+  if (!parser) {
+    const spec = '@cdktf/hcl2json';
+    parser = (import(spec) as Promise<Record<string, unknown>>).then((m) => {
+      const fn = (m['parse'] ?? (m['default'] as Record<string, unknown> | undefined)?.['parse']) as Hcl2JsonParse | undefined;
+      if (typeof fn !== 'function') throw new Error('@cdktf/hcl2json has no parse()');
+      return fn;
+    });
+  }
+  return parser;
+}
+
+/**
+ * True when a value (as given by hcl2json) is not known statically: any `${...}` / `%{...}`
+ * template (variables, locals, module outputs, resource attributes, function calls).
+ * Objects and arrays are unresolved if any part is.
+ */
+export function isUnresolved(value: unknown): boolean {
+  if (typeof value === 'string') return /(^|[^$])\$\{|(^|[^%])%\{/.test(value);
+  if (Array.isArray(value)) return value.some(isUnresolved);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(isUnresolved);
+  return false;
+}
+
+/** Parses suppression directives out of one comment's text. */
+export function parseSuppressions(comment: HclComment): Suppression[] {
+  const out: Suppression[] = [];
+  const text = comment.text;
+  const line = comment.line;
+  const clean = (r: string | undefined): string | null => {
+    const t = (r ?? '').trim();
+    return t === '' ? null : t;
+  };
+  for (const m of text.matchAll(/infra-ops:skip=([A-Za-z0-9_.:-]+?)(?:[:\s]+([^\n]*))?$/gm)) {
+    out.push({ id: m[1]!, reason: clean(m[2]), by: 'infra-ops', line });
+  }
+  for (const m of text.matchAll(/checkov:skip=([A-Za-z0-9_]+)(?::([^\n]*))?/g)) {
+    out.push({ id: m[1]!, reason: clean(m[2]), by: 'checkov', line });
+  }
+  // tfsec:ignore:<id>[:exp:YYYY-MM-DD] [reason]
+  for (const m of text.matchAll(/tfsec:ignore:([A-Za-z0-9_-]+)((?::[A-Za-z0-9_-]+)*)(?:\s+([^\n]*))?/g)) {
+    out.push({ id: m[1]!, reason: clean(m[3]), by: 'tfsec', line });
+  }
+  for (const m of text.matchAll(/trivy:ignore:([A-Za-z0-9_-]+)((?:\[[^\]]*\])?)((?::[A-Za-z0-9_-]+)*)(?:\s+([^\n]*))?/g)) {
+    out.push({ id: m[1]!, reason: clean(m[4]), by: 'trivy', line });
+  }
+  return out;
+}
+
+/** Canonical form for comparing ids across tools: upper case, `AVD-` prefix dropped. */
+export function normalizeRuleId(id: string): string {
+  return id.trim().toUpperCase().replace(/^AVD-/, '');
+}
+
+/** Comments inside the block, plus the run of own-line comments directly above it. */
+function suppressionsFor(block: BlockSpan, comments: HclComment[]): Suppression[] {
+  const out: Suppression[] = [];
+  const byEndLine = new Map<number, HclComment>();
+  for (const c of comments) if (c.ownLine) byEndLine.set(c.endLine, c);
+  const above: HclComment[] = [];
+  let l = block.startLine - 1;
+  for (let c = byEndLine.get(l); c; c = byEndLine.get(l)) {
+    above.unshift(c);
+    l = c.line - 1;
+  }
+  for (const c of above) out.push(...parseSuppressions(c));
+  for (const c of comments) {
+    if (c.line >= block.startLine && c.line <= block.endLine) out.push(...parseSuppressions(c));
+  }
+  return out;
+}
+
+function errorLine(message: string): number | null {
+  const m = /:(\d+),(\d+)(?:-\d+(?:,\d+)?)?:/.exec(message);
+  return m ? Number(m[1]) : null;
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+interface LoadOptions {
+  /** Follow `module` blocks with a local `./` / `../` source. Default true. */
+  followLocalModules?: boolean;
+}
+
+export async function loadTerraformDir(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const result: LoadResult = { resources: [], problems: [] };
+  const root = path.resolve(dir);
+  const visited = new Set<string>();
+  await loadModule(root, root, '', result, options.followLocalModules ?? true, visited, 0);
+  return result;
+}
+
+async function loadModule(
+  root: string,
+  dir: string,
+  modulePrefix: string,
+  result: LoadResult,
+  follow: boolean,
+  visited: Set<string>,
+  depth: number,
+): Promise<void> {
+  const key = `${dir}\0${modulePrefix}`;
+  if (visited.has(key) || depth > 10) return;
+  visited.add(key);
+  let entries: string[];
+  try {
+    entries = (await readdir(dir)).filter((f) => f.endsWith('.tf')).sort();
+  } catch (err) {
+    result.problems.push({ file: toPosix(path.relative(root, dir)) || '.', line: null, message: `cannot read directory: ${(err as Error).message}` });
+    return;
+  }
+  const parse = await getParser();
+  const childModules: { name: string; dir: string }[] = [];
+  for (const entry of entries) {
+    const abs = path.join(dir, entry);
+    const rel = toPosix(path.relative(root, abs));
+    let text: string;
+    try {
+      text = await readFile(abs, 'utf8');
+    } catch (err) {
+      result.problems.push({ file: rel, line: null, message: `cannot read file: ${(err as Error).message}` });
+      continue;
+    }
+    let json: Record<string, unknown>;
+    try {
+      json = await parse(rel, text);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      result.problems.push({ file: rel, line: errorLine(message), message: message.replace(/^parse config: /, '') });
+      continue;
+    }
+    const { blocks, comments } = scanHcl(text);
+    // occurrences of each resource address in source order, to pair with hcl2json's arrays
+    const spans = new Map<string, BlockSpan[]>();
+    for (const b of blocks) {
+      if (b.kind !== 'resource' || b.labels.length < 2) continue;
+      const k = `${b.labels[0]}.${b.labels[1]}`;
+      const list = spans.get(k) ?? [];
+      list.push(b);
+      spans.set(k, list);
+    }
+    const resources = (json['resource'] ?? {}) as Record<string, Record<string, unknown>>;
+    for (const [type, byName] of Object.entries(resources)) {
+      for (const [name, bodies] of Object.entries(byName ?? {})) {
+        const list = Array.isArray(bodies) ? bodies : [bodies];
+        list.forEach((body, idx) => {
+          const b = (body ?? {}) as Record<string, unknown>;
+          const span = spans.get(`${type}.${name}`)?.[idx];
+          result.resources.push({
+            type,
+            name,
+            address: `${modulePrefix}${type}.${name}`,
+            module: modulePrefix.replace(/\.$/, ''),
+            file: rel,
+            startLine: span?.startLine ?? null,
+            endLine: span?.endLine ?? null,
+            body: b,
+            suppressions: span ? suppressionsFor(span, comments) : [],
+            hasCount: 'count' in b,
+            hasForEach: 'for_each' in b,
+          });
+        });
+      }
+    }
+    if (follow) {
+      const modules = (json['module'] ?? {}) as Record<string, unknown>;
+      for (const [name, bodies] of Object.entries(modules)) {
+        const first = (Array.isArray(bodies) ? bodies[0] : bodies) as Record<string, unknown> | undefined;
+        const source = first?.['source'];
+        if (typeof source === 'string' && /^\.\.?\//.test(source)) childModules.push({ name, dir: path.resolve(dir, source) });
+      }
+    }
+  }
+  for (const m of childModules) {
+    const s = await stat(m.dir).catch(() => null);
+    if (!s?.isDirectory()) {
+      result.problems.push({ file: toPosix(path.relative(root, m.dir)), line: null, message: `module "${m.name}": local source directory not found` });
+      continue;
+    }
+    await loadModule(root, m.dir, `${modulePrefix}module.${m.name}.`, result, follow, visited, depth + 1);
+  }
+}

@@ -179,7 +179,7 @@ async function loadModule(
       json = await parse(rel, text);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      result.problems.push({ file: rel, line: errorLine(message), message: message.replace(/^parse config: /, '') });
+      result.problems.push({ file: rel, line: errorLine(message), message: message.replace(/^parse config: /, '').replace(/^\[([\s\S]*)\]$/, '$1') });
       continue;
     }
     const { blocks, comments } = scanHcl(text);

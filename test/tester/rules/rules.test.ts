@@ -78,3 +78,20 @@ describe('runRules', () => {
     expect(other.suppressed).toBeNull();
   });
 });
+
+describe('runRules on a loaded directory', () => {
+  it('marks findings suppressed by each comment syntax (own id or an alias), and only those', async () => {
+    const { resources } = await loadTerraformDir(path.resolve(FIXTURES, '../loader'));
+    const findings = runRules(resources);
+    const get = (resource: string, ruleId: string) => findings.find((f) => f.resource === resource && f.ruleId === ruleId);
+    expect(get('aws_s3_bucket.skip_infra_ops', 'IO_AWS_S3_VERSIONING')?.suppressed).toEqual({ reason: 'scratch bucket, recreated daily', by: 'infra-ops' });
+    expect(get('aws_s3_bucket.skip_infra_ops', 'IO_AWS_S3_ENCRYPTION')?.suppressed).toBeNull();
+    expect(get('aws_s3_bucket.skip_checkov_tfsec', 'IO_AWS_S3_PUBLIC_ACL')?.suppressed).toEqual({ reason: 'public website bucket', by: 'checkov' });
+    expect(get('aws_s3_bucket.skip_checkov_tfsec', 'IO_AWS_S3_LOGGING')?.suppressed).toEqual({ reason: null, by: 'tfsec' });
+    expect(get('aws_s3_bucket.skip_trivy_inside', 'IO_AWS_S3_PUBLIC_ACCESS_BLOCK')?.suppressed).toEqual({ reason: 'account-level block exists', by: 'trivy' });
+    expect(get('aws_s3_bucket.skip_trivy_inside', 'IO_AWS_S3_VERSIONING')?.suppressed).toEqual({ reason: null, by: 'trivy' });
+    expect(get('aws_s3_bucket.not_directly_above', 'IO_AWS_S3_VERSIONING')?.suppressed).toBeNull();
+    // resources in a local module carry its prefix and their own file
+    expect(findings.every((f) => f.tools.length === 1 && f.tools[0] === 'builtin')).toBe(true);
+  });
+});

@@ -75,21 +75,100 @@ export function parseJson(tool: ScannerTool | 'sarif', file: string, text: strin
     return JSON.parse(body) as unknown;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    const m = /position (\d+)/.exec(msg);
-    if (/end of (JSON )?input|Unterminated string/i.test(msg) && !m) {
-      const pos = body.trimEnd().length;
+    const pos = jsonErrorOffset(body);
+    if (pos >= body.trimEnd().length) {
       throw new ScannerParseError(tool, file, `truncated JSON: input ends at position ${pos} (${lineCol(body, pos)}) inside an unfinished value`);
     }
-    if (m) {
-      const pos = Number(m[1]);
-      const truncated = pos >= body.trimEnd().length;
-      throw new ScannerParseError(
-        tool,
-        file,
-        `${truncated ? 'truncated JSON' : 'invalid JSON'} at position ${pos} (${lineCol(body, pos)}): ${msg}`,
-      );
+    const near = JSON.stringify(body.slice(pos, pos + 20));
+    throw new ScannerParseError(tool, file, `invalid JSON at position ${pos} (${lineCol(body, pos)}) near ${near}: ${msg}`);
+  }
+}
+
+/**
+ * Offset of the first JSON syntax error in `text` (text.length when the input simply stops).
+ * Node 20's `JSON.parse` messages do not always carry a position, so we find it ourselves; only
+ * called after `JSON.parse` failed.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const n = text.length;
+  class Stop {
+    constructor(readonly at: number) {}
+  }
+  const ws = () => {
+    while (i < n && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw new Stop(Math.min(i, n));
+  };
+  const lit = (word: string) => {
+    for (const ch of word) {
+      if (i >= n || text[i] !== ch) fail();
+      i++;
     }
-    throw new ScannerParseError(tool, file, `invalid JSON: ${msg}`);
+  };
+  const string = () => {
+    i++; // opening quote
+    while (i < n && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if (text.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= n) fail();
+    i++;
+  };
+  const number = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m || m[0] === '' || m[0] === '-') fail();
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === undefined) fail();
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return lit('true');
+    if (c === 'f') return lit('false');
+    if (c === 'n') return lit('null');
+    return number();
+  };
+  try {
+    value();
+    ws();
+    return i; // trailing garbage starts here
+  } catch (e) {
+    if (e instanceof Stop) return e.at;
+    throw e;
   }
 }
 

@@ -130,11 +130,25 @@ function toFinding(
     tools: ['checkov'],
     // Non-Terraform frameworks (dockerfile, …) have no Terraform address.
     resource: TERRAFORM_TYPES.has(checkType) ? (str(c.resource_address) ?? str(c.resource)) : null,
-    file: relPath(c.file_path ?? c.repo_file_path, { baseDir: opts.baseDir, leadingSlashIsRoot: true }),
+    file: checkovFile(c, opts),
     startLine,
     endLine: startLine === null ? null : (int(range[1]) ?? startLine),
     remediation: null,
     docs: str(c.guideline),
     suppressed: skipped || suppressComment ? { reason: suppressComment, by: 'checkov' } : null,
   };
+}
+
+/**
+ * checkov's `file_path` is relative to the scanned directory with a leading `/` (`/modules/a/main.tf`)
+ * for `-d` runs, but absolute for `-f /abs/file.tf` runs; when `baseDir` is given and
+ * `file_abs_path` lies under it, that is the reliable source.
+ */
+function checkovFile(c: Record<string, unknown>, opts: ParseOptions): string | null {
+  if (opts.baseDir) {
+    const abs = str(c.file_abs_path);
+    const base = opts.baseDir.replace(/\\/g, '/').replace(/\/+$/, '') + '/';
+    if (abs && abs.replace(/\\/g, '/').startsWith(base)) return relPath(abs, { baseDir: opts.baseDir });
+  }
+  return relPath(c.file_path ?? c.repo_file_path, { baseDir: opts.baseDir, leadingSlashIsRoot: true });
 }

@@ -10,7 +10,7 @@
  *   are distinct occurrences (e.g. two open rules inside one `aws_security_group`).
  * Input order is kept (a merged finding sits where its first member was).
  */
-import type { Finding, ScannerTool } from '../finding.js';
+import type { Finding } from '../finding.js';
 import { SEVERITIES } from '../finding.js';
 
 function ids(f: Finding): Set<string> {
@@ -38,7 +38,7 @@ export function mergeFindings(findings: readonly Finding[]): Finding[] {
       continue;
     }
     const m = target.merged;
-    for (const t of f.tools) if (!m.tools.includes(t as ScannerTool)) m.tools.push(t);
+    for (const t of f.tools) if (!m.tools.includes(t)) m.tools.push(t);
     for (const a of [f.ruleId, ...f.aliases]) if (a !== m.ruleId && !m.aliases.includes(a)) m.aliases.push(a);
     for (const id of fIds) target.ids.add(id);
     if (SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf(m.severity)) m.severity = f.severity;

@@ -92,6 +92,18 @@ describe('parseCheckovJson on recorded outputs', () => {
     ]);
   });
 
+  it('baseDir: file_abs_path under it wins (absolute `-f` runs), else file_path minus the leading /', () => {
+    const base = '/home/harish/Desktop/terraform-project-vpc-alb-modules-workspace';
+    expect(parseCheckovJson(fixture('checkov-trimmed.json'), { baseDir: base }).findings.map((f) => f.file)).toEqual([
+      'modules/asg/main.tf',
+      'modules/alb/app_alb.tf',
+      'modules/alb/app_alb.tf',
+    ]);
+    const d = json('checkov-trimmed.json');
+    d[0].results.failed_checks[0].file_path = `${base}/modules/asg/main.tf`;
+    expect(parseCheckovJson(JSON.stringify(d), { baseDir: base }).findings[0]?.file).toBe('modules/asg/main.tf');
+  });
+
   it('uses resource_address when present', () => {
     const d = json('checkov-with-platform-severity.json');
     d.results.failed_checks[0].resource_address = 'module.site.google_storage_bucket.terragoat_website';

@@ -42,6 +42,8 @@ export interface LoadProblem {
 
 export interface LoadResult {
   resources: TfResource[];
+  /** `data` blocks (same shape; `address` is `data.<type>.<name>`), for rules that follow references into them. */
+  data?: TfResource[];
   problems: LoadProblem[];
 }
 
@@ -136,7 +138,7 @@ interface LoadOptions {
 }
 
 export async function loadTerraformDir(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const result: LoadResult = { resources: [], problems: [] };
+  const result: LoadResult = { resources: [], data: [], problems: [] };
   const root = path.resolve(dir);
   const visited = new Set<string>();
   await loadModule(root, root, '', result, options.followLocalModules ?? true, visited, 0);
@@ -183,36 +185,39 @@ async function loadModule(
       continue;
     }
     const { blocks, comments } = scanHcl(text);
-    // occurrences of each resource address in source order, to pair with hcl2json's arrays
+    // occurrences of each block address in source order, to pair with hcl2json's arrays
     const spans = new Map<string, BlockSpan[]>();
     for (const b of blocks) {
-      if (b.kind !== 'resource' || b.labels.length < 2) continue;
-      const k = `${b.labels[0]}.${b.labels[1]}`;
+      if ((b.kind !== 'resource' && b.kind !== 'data') || b.labels.length < 2) continue;
+      const k = `${b.kind}.${b.labels[0]}.${b.labels[1]}`;
       const list = spans.get(k) ?? [];
       list.push(b);
       spans.set(k, list);
     }
-    const resources = (json['resource'] ?? {}) as Record<string, Record<string, unknown>>;
-    for (const [type, byName] of Object.entries(resources)) {
-      for (const [name, bodies] of Object.entries(byName ?? {})) {
-        const list = Array.isArray(bodies) ? bodies : [bodies];
-        list.forEach((body, idx) => {
-          const b = (body ?? {}) as Record<string, unknown>;
-          const span = spans.get(`${type}.${name}`)?.[idx];
-          result.resources.push({
-            type,
-            name,
-            address: `${modulePrefix}${type}.${name}`,
-            module: modulePrefix.replace(/\.$/, ''),
-            file: rel,
-            startLine: span?.startLine ?? null,
-            endLine: span?.endLine ?? null,
-            body: b,
-            suppressions: span ? suppressionsFor(span, comments) : [],
-            hasCount: 'count' in b,
-            hasForEach: 'for_each' in b,
+    for (const kind of ['resource', 'data'] as const) {
+      const byType = (json[kind] ?? {}) as Record<string, Record<string, unknown>>;
+      const target = kind === 'resource' ? result.resources : (result.data ??= []);
+      for (const [type, byName] of Object.entries(byType)) {
+        for (const [name, bodies] of Object.entries(byName ?? {})) {
+          const list = Array.isArray(bodies) ? bodies : [bodies];
+          list.forEach((body, idx) => {
+            const b = (body ?? {}) as Record<string, unknown>;
+            const span = spans.get(`${kind}.${type}.${name}`)?.[idx];
+            target.push({
+              type,
+              name,
+              address: `${modulePrefix}${kind === 'data' ? 'data.' : ''}${type}.${name}`,
+              module: modulePrefix.replace(/\.$/, ''),
+              file: rel,
+              startLine: span?.startLine ?? null,
+              endLine: span?.endLine ?? null,
+              body: b,
+              suppressions: span ? suppressionsFor(span, comments) : [],
+              hasCount: 'count' in b,
+              hasForEach: 'for_each' in b,
+            });
           });
-        });
+        }
       }
     }
     if (follow) {

@@ -56,8 +56,8 @@ export interface Evaluation {
 }
 
 /** Every applicable (rule, resource) pair with its verdict. */
-export function evaluate(resources: TfResource[], rules: readonly Rule[] = RULES): Evaluation[] {
-  const ctx = makeContext(resources);
+export function evaluate(resources: TfResource[], rules: readonly Rule[] = RULES, data: TfResource[] = []): Evaluation[] {
+  const ctx = makeContext(resources, data);
   const out: Evaluation[] = [];
   for (const resource of resources) {
     for (const rule of rules) {
@@ -80,9 +80,9 @@ export function findSuppression(rule: Rule, resource: TfResource): Suppression |
   return resource.suppressions.find((s) => ids.has(normalizeRuleId(s.id)));
 }
 
-/** Findings for failing verdicts (unknown is not a failure). */
-export function runRules(resources: TfResource[], rules: readonly Rule[] = RULES): Finding[] {
-  return evaluate(resources, rules)
+/** Findings for failing verdicts (unknown is not a failure). Pass `data` (from the loader) to let rules follow `data.*` references. */
+export function runRules(resources: TfResource[], rules: readonly Rule[] = RULES, data: TfResource[] = []): Finding[] {
+  return evaluate(resources, rules, data)
     .filter((e) => e.verdict === 'fail')
     .map(({ rule, resource }): Finding => {
       const s = findSuppression(rule, resource);

@@ -13,6 +13,10 @@ export interface Companions {
 export interface RuleContext {
   /** Every loaded resource. */
   resources: TfResource[];
+  /** Loaded `data` blocks (may be empty when the caller did not pass them). */
+  data: TfResource[];
+  /** The data block a `${data.<type>.<name>...}` expression refers to, in the subject's module. */
+  dataSource(subject: TfResource, expression: unknown, type: string): TfResource | undefined;
   /**
    * Resources of `type` whose `attr` refers to `subject` (`${aws_s3_bucket.x.id}`, `.bucket`, `.arn`,
    * `[0]`/`[each.key]` forms, or the subject's literal `nameAttr` value), in the subject's module.

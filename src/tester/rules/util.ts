@@ -61,9 +61,16 @@ export function companionVerdict(c: Companions, judge: (r: TfResource) => Verdic
   return 'fail';
 }
 
-export function makeContext(resources: TfResource[]): RuleContext {
+export function makeContext(resources: TfResource[], data: TfResource[] = []): RuleContext {
   return {
     resources,
+    data,
+    dataSource(subject, expression, type) {
+      if (typeof expression !== 'string') return undefined;
+      const m = new RegExp(`^\\$\\{data\\.${escape(type)}\\.([A-Za-z0-9_-]+)\\.[A-Za-z_]+\\}$`).exec(expression.trim());
+      if (!m) return undefined;
+      return data.find((d) => d.type === type && d.name === m[1] && d.module === subject.module);
+    },
     companions(subject, type, attr = 'bucket', nameAttr = 'bucket') {
       const ref = new RegExp(`(^|[^A-Za-z0-9_.])${escape(subject.type)}\\.${escape(subject.name)}(\\[[^\\]]*\\])?\\.[A-Za-z_]+`);
       const anyRef = new RegExp(`(^|[^A-Za-z0-9_.])${escape(subject.type)}\\.[A-Za-z0-9_-]+(\\[[^\\]]*\\])?\\.[A-Za-z_]+`);

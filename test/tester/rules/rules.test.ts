@@ -41,9 +41,9 @@ describe('built-in rule registry', () => {
 
 describe.each(RULES.map((r) => [r.id, r] as const))('%s', (_id, rule) => {
   it.each(VERDICTS)('%s.tf: every resource named for a verdict gets it', async (expected) => {
-    const { resources, problems } = await loadAlone(path.join(FIXTURES, rule.id, `${expected}.tf`));
+    const { resources, data, problems } = await loadAlone(path.join(FIXTURES, rule.id, `${expected}.tf`));
     expect(problems).toEqual([]);
-    const evaluations = evaluate(resources, [rule]).filter((e) => /^(pass|fail|unknown)_/.test(e.resource.name));
+    const evaluations = evaluate(resources, [rule], data).filter((e) => /^(pass|fail|unknown)_/.test(e.resource.name));
     expect(evaluations.length).toBeGreaterThan(0);
     for (const e of evaluations) {
       const want = e.resource.name.split('_')[0];
@@ -51,7 +51,7 @@ describe.each(RULES.map((r) => [r.id, r] as const))('%s', (_id, rule) => {
       expect(want).toBe(expected);
     }
     // findings exactly for the failing ones
-    const findings = runRules(resources, [rule]);
+    const findings = runRules(resources, [rule], data);
     expect(findings.map((f) => f.resource).sort()).toEqual(
       evaluations.filter((e) => e.verdict === 'fail').map((e) => e.resource.address).sort(),
     );

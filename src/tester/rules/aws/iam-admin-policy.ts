@@ -1,6 +1,7 @@
 import { isUnresolved } from '../../hcl/load.js';
 import type { Rule, Verdict } from '../types.js';
-import { worst } from '../util.js';
+import { blocks, worst } from '../util.js';
+import type { TfResource } from '../../hcl/load.js';
 import { policyDocument } from './iam-policy-doc.js';
 
 function asList(v: unknown): unknown[] {
@@ -44,7 +45,21 @@ export const iamAdminPolicy: Rule = {
   remediation: 'Grant only the actions and resources the principal needs; use AWS managed job-function policies or access-analyzer generated policies as a start.',
   docs: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',
   resourceTypes: ['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy'],
-  check(r) {
+  check(r, ctx) {
+    const doc = ctx.dataSource(r, r.body['policy'], 'aws_iam_policy_document');
+    if (doc) return policyDocumentDataVerdict(doc);
     return adminStatementVerdict(policyDocument(r.body['policy']));
   },
 };
+
+/** `data "aws_iam_policy_document"`: `statement { effect, actions, resources }` blocks. */
+export function policyDocumentDataVerdict(d: TfResource): Verdict {
+  const statements = blocks(d.body, 'statement').map((st) => ({
+    Effect: st['effect'] ?? 'Allow',
+    Action: st['actions'],
+    Resource: st['resources'],
+  }));
+  const v = adminStatementVerdict({ Statement: statements });
+  const more = ['source_policy_documents', 'override_policy_documents', 'source_json', 'override_json', 'dynamic'].some((k) => k in d.body);
+  return v === 'pass' && more ? 'unknown' : v;
+}

@@ -78,6 +78,11 @@ describe('loadTerraformDir', () => {
     expect(ids('aws_s3_bucket.tricky')).toEqual([]);
   });
 
+  it('returns data blocks separately, addressed as data.<type>.<name>', () => {
+    expect(result.resources.some((r) => r.type === 'aws_iam_policy_document')).toBe(false);
+    expect(result.data?.map((d) => [d.address, d.startLine, d.endLine])).toEqual([['data.aws_iam_policy_document.doc', 65, 70]]);
+  });
+
   it('reports a missing directory as a problem instead of throwing', async () => {
     const r = await loadTerraformDir(path.join(FIXTURE, 'does-not-exist'));
     expect(r.resources).toEqual([]);

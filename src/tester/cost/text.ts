@@ -23,7 +23,11 @@ export class CostInputError extends Error {
  */
 export function decodeInput(input: string | Uint8Array, file: string): string {
   if (typeof input !== 'string') {
-    const b = input;
+    let b = input;
+    // A UTF-16 file with an odd byte count: something appended a lone byte (seen: a bare 0x0A after
+    // PowerShell's CRLF). Drop it rather than decode it as U+FFFD.
+    const utf16Bom = b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff));
+    if (utf16Bom && b.length % 2 === 1) b = b.subarray(0, b.length - 1);
     if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return new TextDecoder('utf-16le').decode(b.subarray(2));
     if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return new TextDecoder('utf-16be').decode(b.subarray(2));
     if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return new TextDecoder('utf-8').decode(b.subarray(3));
@@ -33,7 +37,8 @@ export function decodeInput(input: string | Uint8Array, file: string): string {
   if (input.startsWith('\uFEFF')) return input.slice(1);
   const mojibake = input.startsWith('\uFFFD\uFFFD') || input.slice(0, 200).includes('\u0000');
   if (!mojibake) return input;
-  const body = input.startsWith('\uFFFD\uFFFD') ? input.slice(2) : input;
+  let body = input.startsWith('\uFFFD\uFFFD') ? input.slice(2) : input;
+  if (body.length % 2 === 1 && /\s$/.test(body)) body = body.slice(0, -1); // stray trailing byte
   // UTF-16LE ASCII read as UTF-8: every odd char is NUL.
   let ok = body.length % 2 === 0;
   for (let i = 1; ok && i < body.length; i += 2) if (body[i] !== '\u0000' || body.charCodeAt(i - 1) > 0x7f) ok = false;

@@ -200,8 +200,13 @@ describe('parseInfracostJson', () => {
   });
 
   it('decodes the UTF-16LE (BOM) report from bytes', () => {
-    const est = parseInfracostJson(bytes('infracost-utf16le.json'), 'infracost-utf16le.json');
-    expect(est.monthlyTotal).toBe(174.42);
+    const raw = bytes('infracost-utf16le.json');
+    expect(raw.length % 2).toBe(1); // stray trailing byte, as in the recorded file
+    expect(parseInfracostJson(raw, 'infracost-utf16le.json').monthlyTotal).toBe(174.42);
+    // …and when the caller already read it as UTF-8 text
+    expect(parseInfracostJson(raw.toString('utf8'), 'infracost-utf16le.json').monthlyTotal).toBe(174.42);
+    const nonAscii = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"x":"é€"}', 'utf16le')]).toString('utf8');
+    expect(() => parseInfracostJson(nonAscii, 'ps.json')).toThrow(/ps\.json: input looks UTF-16 encoded/);
   });
 
   it('bad inputs give clear errors', () => {

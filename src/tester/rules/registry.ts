@@ -20,6 +20,30 @@ import { s3Versioning } from './aws/s3-versioning.js';
 import { sgAllPortsWorld } from './aws/sg-all-ports-world.js';
 import { sgRdpWorld } from './aws/sg-rdp-world.js';
 import { sgSshWorld } from './aws/sg-ssh-world.js';
+import { albDropInvalidHeaders } from './aws/alb-drop-invalid-headers.js';
+import { apigwAccessLogging } from './aws/apigw-access-logging.js';
+import { cloudtrailKms } from './aws/cloudtrail-kms.js';
+import { dynamodbPitr } from './aws/dynamodb-pitr.js';
+import { ec2Imdsv2 } from './aws/ec2-imdsv2.js';
+import { ecrImmutableTags } from './aws/ecr-immutable-tags.js';
+import { ecrScanOnPush } from './aws/ecr-scan-on-push.js';
+import { efsEncrypted } from './aws/efs-encrypted.js';
+import { eksPublicEndpointWorld } from './aws/eks-public-endpoint-world.js';
+import { eksSecretsEncryption } from './aws/eks-secrets-encryption.js';
+import { elasticacheAtRestEncryption } from './aws/elasticache-at-rest-encryption.js';
+import { elasticacheInTransitEncryption } from './aws/elasticache-in-transit-encryption.js';
+import { lambdaPublicPermission } from './aws/lambda-public-permission.js';
+import { launchTemplateImdsv2 } from './aws/launch-template-imdsv2.js';
+import { lbHttpListener } from './aws/lb-http-listener.js';
+import { opensearchEncryptAtRest } from './aws/opensearch-encrypt-at-rest.js';
+import { opensearchEnforceHttps } from './aws/opensearch-enforce-https.js';
+import { opensearchNodeToNode } from './aws/opensearch-node-to-node.js';
+import { rdsIamAuth } from './aws/rds-iam-auth.js';
+import { rdsMultiAz } from './aws/rds-multi-az.js';
+import { redshiftEncrypted } from './aws/redshift-encrypted.js';
+import { s3PolicyPublic } from './aws/s3-policy-public.js';
+import { snsEncrypted } from './aws/sns-encrypted.js';
+import { sqsEncrypted } from './aws/sqs-encrypted.js';
 import type { Rule, Verdict } from './types.js';
 import { makeContext } from './util.js';
 
@@ -43,6 +67,30 @@ export const RULES: readonly Rule[] = [
   cloudtrailMultiRegion,
   cloudtrailLogValidation,
   kmsKeyRotation,
+  albDropInvalidHeaders,
+  apigwAccessLogging,
+  cloudtrailKms,
+  dynamodbPitr,
+  ec2Imdsv2,
+  ecrImmutableTags,
+  ecrScanOnPush,
+  efsEncrypted,
+  eksPublicEndpointWorld,
+  eksSecretsEncryption,
+  elasticacheAtRestEncryption,
+  elasticacheInTransitEncryption,
+  lambdaPublicPermission,
+  launchTemplateImdsv2,
+  lbHttpListener,
+  opensearchEncryptAtRest,
+  opensearchEnforceHttps,
+  opensearchNodeToNode,
+  rdsIamAuth,
+  rdsMultiAz,
+  redshiftEncrypted,
+  s3PolicyPublic,
+  snsEncrypted,
+  sqsEncrypted,
 ];
 
 export function getRule(id: string): Rule | undefined {

@@ -9,5 +9,10 @@ export const ec2Imdsv2: Rule = {
   remediation: 'Add metadata_options { http_tokens = "required" } (or http_endpoint = "disabled" if the instance needs no metadata).',
   docs: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html',
   resourceTypes: ['aws_instance'],
-  check: (r) => imdsV2Verdict(r.body),
+  check(r) {
+    const v = imdsV2Verdict(r.body);
+    // without its own metadata_options, an instance launched from a template inherits the template's
+    if (v === 'fail' && r.body['metadata_options'] === undefined && r.body['launch_template'] !== undefined) return 'unknown';
+    return v;
+  },
 };

@@ -1,6 +1,5 @@
 import type { Rule } from '../types.js';
-import { boolAttr } from '../util.js';
-import { requireTrue } from './nested-common.js';
+import { boolAttr, strAttr, UNKNOWN } from '../util.js';
 
 export const elasticacheAtRestEncryption: Rule = {
   id: 'IO_AWS_ELASTICACHE_AT_REST_ENCRYPTION',
@@ -10,5 +9,12 @@ export const elasticacheAtRestEncryption: Rule = {
   remediation: 'Set at_rest_encryption_enabled = true (optionally kms_key_id). Existing groups must be recreated.',
   docs: 'https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/at-rest-encryption.html',
   resourceTypes: ['aws_elasticache_replication_group'],
-  check: (r) => requireTrue(boolAttr(r.body, 'at_rest_encryption_enabled')),
+  check(r) {
+    const v = boolAttr(r.body, 'at_rest_encryption_enabled');
+    if (v === 'unknown') return 'unknown';
+    if (v !== undefined) return v ? 'pass' : 'fail';
+    const engine = strAttr(r.body, 'engine');
+    if (engine === UNKNOWN) return 'unknown';
+    return engine?.toLowerCase() === 'valkey' ? 'pass' : 'fail'; // the provider defaults it on for Valkey only
+  },
 };

@@ -44,6 +44,7 @@ import { redshiftEncrypted } from './aws/redshift-encrypted.js';
 import { s3PolicyPublic } from './aws/s3-policy-public.js';
 import { snsEncrypted } from './aws/sns-encrypted.js';
 import { sqsEncrypted } from './aws/sqs-encrypted.js';
+import { cloudfrontHttps } from './aws/cloudfront-https.js';
 import type { Rule, Verdict } from './types.js';
 import { makeContext } from './util.js';
 
@@ -91,6 +92,7 @@ export const RULES: readonly Rule[] = [
   s3PolicyPublic,
   snsEncrypted,
   sqsEncrypted,
+  cloudfrontHttps,
 ];
 
 export function getRule(id: string): Rule | undefined {

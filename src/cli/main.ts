@@ -121,10 +121,13 @@ export function buildProgram(): Command {
     .description('what this project has: config, environments, issue log, and which tools are installed')
     .action(run(async () => (await import('./commands/status.js')).statusCommand));
 
+  common(program.command('rules'))
+    .description('list the built-in Terraform rules: id, severity, title, and the checkov/tfsec/trivy ids they match')
+    .action(run(async () => (await import('./commands/rules.js')).rulesCommand));
+
   // Later capabilities: listed so users can find them, answered plainly.
   for (const [name, what] of [
     ['test', 'pre/post-deployment testing of Terraform'],
-    ['rules', 'the built-in scanner rules'],
     ['deploy', 'the staged deploy workflow'],
     ['diagnose', 'Kubernetes pod/workload diagnosis'],
     ['platform', 'platform health gates'],

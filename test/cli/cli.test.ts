@@ -18,7 +18,7 @@ describe('every command', () => {
   });
 
   it('answers plainly, with exit 3, for capabilities this version does not have', () => {
-    for (const name of ['test', 'deploy', 'diagnose', 'platform', 'operate', 'rules']) {
+    for (const name of ['test', 'deploy', 'diagnose', 'platform', 'operate']) {
       const r = cli([name, '--json', '--env', 'test'], { cwd: project() });
       expect(r.status).toBe(3);
       expect(schemaErrors('error', r.json())).toEqual([]);
@@ -215,6 +215,18 @@ describe('issues', () => {
     expect(r2.status).toBe(2);
     expect(r2.stderr).toMatch(/\/issues\/0/);
     expect(cli(['issues', 'list', '--json'], { cwd: dir }).json().total).toBe(1);
+  });
+});
+
+describe('rules', () => {
+  it('lists at least 40 built-in rules with ids, severities and aliases', () => {
+    const r = cli(['rules', '--json'], { cwd: project() });
+    expect(r.status).toBe(0);
+    const d = r.json();
+    expect(schemaErrors('rules', d)).toEqual([]);
+    expect(d.total).toBeGreaterThanOrEqual(40);
+    expect(new Set(d.rules.map((x: { id: string }) => x.id)).size).toBe(d.total);
+    expect(d.rules.flatMap((x: { aliases: string[] }) => x.aliases)).toEqual(expect.arrayContaining(['CKV_AWS_20', 'AWS-0092']));
   });
 });
 

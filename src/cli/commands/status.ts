@@ -14,6 +14,7 @@ export const CAPABILITIES = {
   resolve: 'available',
   issues: 'available',
   init: 'available',
+  rules: 'available',
   test: 'not available yet',
   deploy: 'not available yet',
   diagnose: 'not available yet',

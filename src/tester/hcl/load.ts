@@ -50,16 +50,9 @@ export interface LoadResult {
 type Hcl2JsonParse = (filename: string, contents: string) => Promise<Record<string, unknown>>;
 let parser: Promise<Hcl2JsonParse> | null = null;
 
-/** Lazily loads the WASM parser (the specifier is not a literal so its DOM-referencing types stay out of our program). */
+/** Lazily loads the WASM parser (a separate chunk in the bundle). */
 function getParser(): Promise<Hcl2JsonParse> {
-  if (!parser) {
-    const spec = '@cdktf/hcl2json';
-    parser = (import(spec) as Promise<Record<string, unknown>>).then((m) => {
-      const fn = (m['parse'] ?? (m['default'] as Record<string, unknown> | undefined)?.['parse']) as Hcl2JsonParse | undefined;
-      if (typeof fn !== 'function') throw new Error('@cdktf/hcl2json has no parse()');
-      return fn;
-    });
-  }
+  parser ??= import('./hcl2json.js').then((m) => m.parseHcl);
   return parser;
 }
 

@@ -2,7 +2,8 @@
 // scripts/lib/. No node_modules at run time; deterministic, so a test can rebuild and compare.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,29 @@ export async function bundle(outdir = join(root, 'scripts')) {
     banner: { js: "import{createRequire as __infraOpsCreateRequire}from'node:module';const require=__infraOpsCreateRequire(import.meta.url);" },
   });
   await compileKnowledgeBase(join(outdir, 'knowledge-base.json'));
+  await vendorHclParser(join(outdir, 'vendor', 'hcl2json'));
+}
+
+// The HCL parser is a Go WebAssembly module; it ships beside the bundle, unmodified, with its notice.
+async function vendorHclParser(dest) {
+  const pkgJson = createRequire(import.meta.url).resolve('@cdktf/hcl2json/package.json');
+  const pkg = JSON.parse(await readFile(pkgJson, 'utf8'));
+  await rm(dest, { recursive: true, force: true });
+  await mkdir(dest, { recursive: true });
+  await copyFile(join(dirname(pkgJson), 'main.wasm.gz'), join(dest, 'main.wasm.gz'));
+  await writeFile(
+    join(dest, 'NOTICE.md'),
+    [
+      `# Third-party: ${pkg.name} ${pkg.version}`,
+      '',
+      '`main.wasm.gz` is copied unmodified from the npm package',
+      `\`${pkg.name}@${pkg.version}\` (HashiCorp, ${pkg.license}; source: https://github.com/hashicorp/terraform-cdk).`,
+      'It is a WebAssembly build of HashiCorp\'s HCL parser. The Go WebAssembly runtime shim',
+      '(`wasm_exec.js`, Copyright The Go Authors, BSD-3-Clause) from the same package is bundled into',
+      '`scripts/lib/`.',
+      '',
+    ].join('\n'),
+  );
 }
 
 // The knowledge base ships pre-validated and pre-normalized, so `debug` parses no YAML at run time.

@@ -40,10 +40,70 @@ export interface LoadProblem {
   message: string;
 }
 
+/** A `provider` block (e.g. `provider "aws" { alias = "us" default_tags { ... } }`). */
+export interface TfProvider {
+  /** The provider's local name: `aws`. */
+  type: string;
+  /** The `alias` argument when it is a literal, else null. */
+  alias: string | null;
+  /** `''` for the root module, else `module.web`. */
+  module: string;
+  file: string;
+  startLine: number | null;
+  endLine: number | null;
+  body: Record<string, unknown>;
+}
+
+/** A `variable` block. */
+export interface TfVariable {
+  name: string;
+  module: string;
+  file: string;
+  startLine: number | null;
+  endLine: number | null;
+  hasDefault: boolean;
+  /** As hcl2json gives it (undefined when there is no default). */
+  default: unknown;
+}
+
+/** One entry of a `locals` block; lines are those of the enclosing `locals` block. */
+export interface TfLocal {
+  name: string;
+  module: string;
+  file: string;
+  startLine: number | null;
+  endLine: number | null;
+  /** As hcl2json gives it: `${...}` strings for expressions. */
+  value: unknown;
+}
+
+/** A `module` block (a call), local or not. */
+export interface TfModuleCall {
+  name: string;
+  /** The calling module: `''` for the root. */
+  module: string;
+  /** The called module's path: `module.web` (or `module.a.module.b`); its resources' `module`. */
+  address: string;
+  source: string | null;
+  file: string;
+  startLine: number | null;
+  endLine: number | null;
+  /** Arguments as hcl2json gives them (inputs, `providers`, `count`, `for_each`, ...). */
+  body: Record<string, unknown>;
+}
+
 export interface LoadResult {
   resources: TfResource[];
   /** `data` blocks (same shape; `address` is `data.<type>.<name>`), for rules that follow references into them. */
   data?: TfResource[];
+  /** `provider` blocks of every loaded module. */
+  providers?: TfProvider[];
+  /** `variable` blocks of every loaded module. */
+  variables?: TfVariable[];
+  /** Entries of `locals` blocks of every loaded module. */
+  locals?: TfLocal[];
+  /** `module` blocks (calls) of every loaded module. */
+  moduleCalls?: TfModuleCall[];
   problems: LoadProblem[];
 }
 
@@ -131,7 +191,7 @@ interface LoadOptions {
 }
 
 export async function loadTerraformDir(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const result: LoadResult = { resources: [], data: [], problems: [] };
+  const result: LoadResult = { resources: [], data: [], providers: [], variables: [], locals: [], moduleCalls: [], problems: [] };
   const root = path.resolve(dir);
   const visited = new Set<string>();
   await loadModule(root, root, '', result, options.followLocalModules ?? true, visited, 0);
@@ -213,6 +273,7 @@ async function loadModule(
         }
       }
     }
+    collectOtherBlocks(json, blocks, rel, modulePrefix, result);
     if (follow) {
       const modules = (json['module'] ?? {}) as Record<string, unknown>;
       for (const [name, bodies] of Object.entries(modules)) {
@@ -229,5 +290,46 @@ async function loadModule(
       continue;
     }
     await loadModule(root, m.dir, `${modulePrefix}module.${m.name}.`, result, follow, visited, depth + 1);
+  }
+}
+
+/** Provider, variable, locals and module blocks of one file, paired in source order with their spans. */
+function collectOtherBlocks(json: Record<string, unknown>, blocks: BlockSpan[], file: string, modulePrefix: string, result: LoadResult): void {
+  const module = modulePrefix.replace(/\.$/, '');
+  const spansOf = (kind: string, label?: string): BlockSpan[] =>
+    blocks.filter((b) => b.kind === kind && (label === undefined || b.labels[0] === label));
+  const listOf = (v: unknown): Record<string, unknown>[] =>
+    (Array.isArray(v) ? v : [v]).map((b) => (b !== null && typeof b === 'object' ? (b as Record<string, unknown>) : {}));
+  const lines = (span: BlockSpan | undefined): { startLine: number | null; endLine: number | null } => ({
+    startLine: span?.startLine ?? null,
+    endLine: span?.endLine ?? null,
+  });
+  for (const [type, bodies] of Object.entries((json['provider'] ?? {}) as Record<string, unknown>)) {
+    const spans = spansOf('provider', type);
+    listOf(bodies).forEach((body, i) => {
+      const alias = body['alias'];
+      (result.providers ??= []).push({ type, alias: typeof alias === 'string' && !isUnresolved(alias) ? alias : null, module, file, ...lines(spans[i]), body });
+    });
+  }
+  for (const [name, bodies] of Object.entries((json['variable'] ?? {}) as Record<string, unknown>)) {
+    const body = listOf(bodies)[0] ?? {};
+    (result.variables ??= []).push({ name, module, file, ...lines(spansOf('variable', name)[0]), hasDefault: 'default' in body, default: body['default'] });
+  }
+  const localSpans = spansOf('locals');
+  listOf(json['locals'] ?? []).forEach((body, i) => {
+    for (const [name, value] of Object.entries(body)) (result.locals ??= []).push({ name, module, file, ...lines(localSpans[i]), value });
+  });
+  for (const [name, bodies] of Object.entries((json['module'] ?? {}) as Record<string, unknown>)) {
+    const body = listOf(bodies)[0] ?? {};
+    const source = body['source'];
+    (result.moduleCalls ??= []).push({
+      name,
+      module,
+      address: `${modulePrefix}module.${name}`,
+      source: typeof source === 'string' ? source : null,
+      file,
+      ...lines(spansOf('module', name)[0]),
+      body,
+    });
   }
 }

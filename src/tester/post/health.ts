@@ -207,12 +207,12 @@ export function validateHealthSpecs(raw: unknown, where: string): HealthSpecVali
       errors.push(`${at}.timeoutSeconds: must be a number of seconds greater than 0 and at most 300, got ${JSON.stringify(timeout)}`);
     }
     const retries = item['retries'];
-    if (retries !== undefined && !(typeof retries === 'number' && Number.isInteger(retries) && retries >= 0 && retries <= 10)) {
-      errors.push(`${at}.retries: must be a whole number from 0 to 10, got ${JSON.stringify(retries)}`);
+    if (retries !== undefined && !(typeof retries === 'number' && Number.isInteger(retries) && retries >= 0 && retries <= 20)) {
+      errors.push(`${at}.retries: must be a whole number from 0 to 20, got ${JSON.stringify(retries)}`);
     }
     const backoff = item['backoffSeconds'];
-    if (backoff !== undefined && !(typeof backoff === 'number' && Number.isFinite(backoff) && backoff >= 0 && backoff <= HEALTH_DEFAULTS.maxBackoffSeconds)) {
-      errors.push(`${at}.backoffSeconds: must be a number of seconds from 0 to ${HEALTH_DEFAULTS.maxBackoffSeconds}, got ${JSON.stringify(backoff)}`);
+    if (backoff !== undefined && !(typeof backoff === 'number' && Number.isFinite(backoff) && backoff >= 0 && backoff <= 300)) {
+      errors.push(`${at}.backoffSeconds: must be a number of seconds from 0 to 300, got ${JSON.stringify(backoff)}`);
     }
     const follow = item['followRedirects'];
     if (follow !== undefined && typeof follow !== 'boolean') {

@@ -26,6 +26,10 @@ export interface HistoryRun {
     blocking: number;
     warnings: number;
   };
+  /** Monthly cost estimate of that run; null when it had none. */
+  monthlyCost?: number | null;
+  /** The report file, relative to the history file's folder. */
+  report?: string | null;
 }
 
 export type Trend = 'up' | 'down' | 'flat';
@@ -51,7 +55,7 @@ export function emptyHistory(env: string): EnvHistory {
 const succeeded = (r: HistoryRun): boolean => r.status !== 'FAIL';
 const rate = (ok: number, n: number): number | null => (n === 0 ? null : Math.round((ok / n) * 1000) / 1000);
 
-export function runOf(report: TestReport): HistoryRun {
+export function runOf(report: TestReport, reportFile: string | null = null): HistoryRun {
   const bySeverity = emptySeverityCounts();
   for (const s of SEVERITIES) bySeverity[s] = report.counts.bySeverity[s];
   return {
@@ -65,6 +69,8 @@ export function runOf(report: TestReport): HistoryRun {
       blocking: report.gate.blocking,
       warnings: report.gate.warnings,
     },
+    monthlyCost: report.cost?.monthlyTotal ?? null,
+    report: reportFile,
   };
 }
 
@@ -87,10 +93,14 @@ function summarize(h: Omit<EnvHistory, 'successRate' | 'trend' | 'trendDelta'>):
  * Adds a report's run (pure: returns a new history). Runs stay in time order; re-appending the same
  * timestamp and phase replaces the earlier entry, so a retried CI upload is not counted twice.
  */
-export function appendHistory(history: EnvHistory | null | undefined, report: TestReport, opts: { maxRuns?: number } = {}): EnvHistory {
+export function appendHistory(
+  history: EnvHistory | null | undefined,
+  report: TestReport,
+  opts: { maxRuns?: number; reportFile?: string | null } = {},
+): EnvHistory {
   const base = history ?? emptyHistory(report.env);
   if (base.env !== report.env) throw new Error(`history is for environment "${base.env}", report is for "${report.env}"`);
-  const run = runOf(report);
+  const run = runOf(report, opts.reportFile ?? null);
   const runs = base.runs.filter((r) => !(r.timestamp === run.timestamp && r.phase === run.phase));
   let at = runs.length;
   while (at > 0 && runs[at - 1]!.timestamp > run.timestamp) at--;

@@ -22,7 +22,9 @@ export function escapeXmlAttr(s: string): string {
 interface Case {
   classname: string;
   name: string;
+  time?: number;
   failure?: { message: string; type: string; body: string };
+  error?: { message: string; type: string; body: string };
   skipped?: { message: string };
   out?: string;
 }
@@ -49,8 +51,9 @@ function casesOf(report: TestReport): Case[] {
   const base = `infra-ops.${report.env}.${report.phase}`;
   const cases: Case[] = [];
   for (const c of report.checks) {
-    const tc: Case = { classname: `${base}.checks`, name: c.name };
+    const tc: Case = { classname: `${base}.checks`, name: c.name, time: (c.durationMs ?? 0) / 1000 };
     if (c.status === 'failed') tc.failure = { message: c.detail ?? 'check failed', type: 'check', body: c.detail ?? '' };
+    else if (c.status === 'error') tc.error = { message: c.detail ?? 'check could not run', type: 'error', body: c.detail ?? '' };
     else if (c.status === 'skipped') tc.skipped = { message: c.detail ?? 'skipped' };
     else if (c.detail) tc.out = c.detail;
     cases.push(tc);
@@ -72,15 +75,18 @@ export function toJUnit(reports: TestReport | readonly TestReport[]): string {
   let tests = 0;
   let failures = 0;
   let skipped = 0;
+  let errors = 0;
   for (const r of list) {
     const cases = casesOf(r);
     const f = cases.filter((c) => c.failure).length;
     const s = cases.filter((c) => c.skipped).length;
+    const e = cases.filter((c) => c.error).length;
     tests += cases.length;
     failures += f;
     skipped += s;
+    errors += e;
     const lines = [
-      `  <testsuite${attrs({ name: `infra-ops ${r.env} ${r.phase}`, tests: cases.length, failures: f, errors: 0, skipped: s, time: 0, timestamp: r.generatedAt.replace(/Z$/, '') })}>`,
+      `  <testsuite${attrs({ name: `infra-ops ${r.env} ${r.phase}`, tests: cases.length, failures: f, errors: e, skipped: s, time: (r.durationMs ?? 0) / 1000, timestamp: r.generatedAt.replace(/Z$/, '') })}>`,
       `    <properties>`,
       `      <property${attrs({ name: 'status', value: r.status })}/>`,
       `      <property${attrs({ name: 'env', value: r.env })}/>`,
@@ -88,9 +94,10 @@ export function toJUnit(reports: TestReport | readonly TestReport[]): string {
       `    </properties>`,
     ];
     for (const c of cases) {
-      const open = `    <testcase${attrs({ classname: c.classname, name: c.name, time: 0 })}`;
+      const open = `    <testcase${attrs({ classname: c.classname, name: c.name, time: c.time ?? 0 })}`;
       const inner: string[] = [];
       if (c.failure) inner.push(`      <failure${attrs({ message: c.failure.message, type: c.failure.type })}>${escapeXmlText(c.failure.body)}</failure>`);
+      if (c.error) inner.push(`      <error${attrs({ message: c.error.message, type: c.error.type })}>${escapeXmlText(c.error.body)}</error>`);
       if (c.skipped) inner.push(`      <skipped${attrs({ message: c.skipped.message })}/>`);
       if (c.out) inner.push(`      <system-out>${escapeXmlText(c.out)}</system-out>`);
       lines.push(inner.length ? `${open}>\n${inner.join('\n')}\n    </testcase>` : `${open}/>`);
@@ -100,7 +107,7 @@ export function toJUnit(reports: TestReport | readonly TestReport[]): string {
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attrs({ name: 'infra-ops', tests, failures, errors: 0, skipped })}>`,
+    `<testsuites${attrs({ name: 'infra-ops', tests, failures, errors, skipped })}>`,
     ...suites,
     '</testsuites>',
     '',

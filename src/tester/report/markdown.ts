@@ -54,6 +54,11 @@ export function renderMarkdown(report: TestReport, opts: { topFindings?: number 
     out.push('', '### Failed checks', '');
     for (const c of failed) out.push(`- ${inline(c.name)}${c.detail ? `: ${inline(c.detail)}` : ''}`);
   }
+  const errored = report.checks.filter((c) => c.status === 'error');
+  if (errored.length) {
+    out.push('', '### Checks that could not run', '');
+    for (const c of errored) out.push(`- ${inline(c.name)}${c.detail ? `: ${inline(c.detail)}` : ''}`);
+  }
   const skipped = report.checks.filter((c) => c.status === 'skipped');
   if (skipped.length) {
     out.push('', '### Skipped checks', '');
@@ -67,13 +72,16 @@ export function renderMarkdown(report: TestReport, opts: { topFindings?: number 
     if (cost.budget != null) {
       line += ` of budget ${money(cost.budget, cost.currency)}`;
       if (cost.budgetUsedPercent != null) line += ` (${cost.budgetUsedPercent}%)`;
-      if (cost.overBudget) line += ' — **over budget**';
+      if (cost.budgetStatus === 'fail') line += ' — **over budget**';
+      else if (cost.budgetStatus === 'warn') line += ` — over ${cost.warnAtPercent}% of budget`;
     }
     out.push(line);
     if (cost.topDrivers.length) {
       out.push('', '| Resource | Monthly | Share |', '| --- | ---: | ---: |');
       for (const d of cost.topDrivers) out.push(`| ${code(d.address)} | ${money(d.monthly, cost.currency)} | ${Math.round(d.share * 100)}% |`);
     }
+    if (cost.unpriced.length) out.push('', `${cost.unpriced.length} resource(s) not priced; the total is a lower bound.`);
+    if (cost.assumptions.length) out.push('', `_Assumptions: ${cost.assumptions.map(inline).join('; ')}_`);
   }
   return out.join('\n') + '\n';
 }

@@ -10,20 +10,29 @@ export const REPORT_SCHEMA_VERSION = 1;
 export const TOP_COST_DRIVERS = 5;
 
 export type Phase = 'pre' | 'post';
-export type CheckStatus = 'passed' | 'failed' | 'skipped';
+/** `error`: the check could not run to completion (tool crashed, timed out, printed garbage). */
+export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'error';
 
 export interface CheckResult {
   name: string;
   status: CheckStatus;
   /** Why it failed or was skipped, e.g. `skipped: not installed`. */
   detail: string | null;
+  /** Wall time of the check; null when not measured. */
+  durationMs?: number | null;
 }
 
 export interface CostInput {
   monthlyTotal: number;
   currency: string;
   budget: number | null;
-  byResource: { address: string; monthly: number }[];
+  /** Budget use (percent) from which the run warns; default 80. */
+  warnAtPercent?: number;
+  byResource: { address: string; monthly: number; type?: string; basis?: string }[];
+  /** `price-table` (shipped, dated) or `infracost`. */
+  source?: string;
+  assumptions?: string[];
+  unpriced?: { address: string; type: string; reason: string }[];
 }
 
 export interface BuildReportInput {
@@ -35,6 +44,8 @@ export interface BuildReportInput {
   checks: readonly CheckResult[];
   cost?: CostInput | null;
   gate?: GateConfig;
+  dir?: string | null;
+  durationMs?: number | null;
 }
 
 /** What the gate did with a finding. `info` = neither blocks nor warns (e.g. LOW by default). */
@@ -64,11 +75,19 @@ export interface CostSummary {
   monthlyTotal: number;
   currency: string;
   budget: number | null;
+  /** `fail` over budget, `warn` at or over warnAtPercent, `pass` below; null without a budget. */
+  budgetStatus: 'pass' | 'warn' | 'fail' | null;
+  warnAtPercent: number;
   overBudget: boolean;
   /** monthlyTotal / budget * 100, rounded to one decimal; null without a (positive) budget. */
   budgetUsedPercent: number | null;
   resourceCount: number;
   topDrivers: CostDriver[];
+  source: string;
+  /** Every priced resource, most expensive first. */
+  resources: { address: string; type: string | null; monthly: number; basis: string | null }[];
+  unpriced: { address: string; type: string; reason: string }[];
+  assumptions: string[];
 }
 
 export type SeverityCounts = Record<Severity, number>;
@@ -78,6 +97,10 @@ export interface TestReport {
   env: string;
   phase: Phase;
   generatedAt: string;
+  /** Scanned directory as given (relative to the project when possible); null when not applicable. */
+  dir: string | null;
+  /** Wall time of the whole run; null when not measured. */
+  durationMs: number | null;
   status: GateStatus;
   /** Why the status is not PASS, one line each; empty when PASS. */
   statusReasons: string[];
@@ -136,6 +159,10 @@ function recommendationsOf(findings: readonly Finding[]): Recommendation[] {
 export function summarizeCost(cost: CostInput): CostSummary {
   const monthlyTotal = round2(cost.monthlyTotal);
   const budget = cost.budget ?? null;
+  const warnAtPercent = cost.warnAtPercent ?? 80;
+  const used = budget != null && budget > 0 ? (cost.monthlyTotal / budget) * 100 : null;
+  const budgetStatus: CostSummary['budgetStatus'] =
+    budget == null ? null : cost.monthlyTotal > budget ? 'fail' : used != null && used >= warnAtPercent ? 'warn' : 'pass';
   const topDrivers = [...cost.byResource]
     .sort((a, b) => b.monthly - a.monthly || a.address.localeCompare(b.address))
     .slice(0, TOP_COST_DRIVERS)
@@ -148,10 +175,18 @@ export function summarizeCost(cost: CostInput): CostSummary {
     monthlyTotal,
     currency: cost.currency,
     budget,
-    overBudget: budget != null && cost.monthlyTotal > budget,
-    budgetUsedPercent: budget != null && budget > 0 ? Math.round((cost.monthlyTotal / budget) * 1000) / 10 : null,
+    budgetStatus,
+    warnAtPercent,
+    overBudget: budgetStatus === 'fail',
+    budgetUsedPercent: used != null ? Math.round(used * 10) / 10 : null,
     resourceCount: cost.byResource.length,
     topDrivers,
+    source: cost.source ?? 'price-table',
+    resources: [...cost.byResource]
+      .sort((a, b) => b.monthly - a.monthly || a.address.localeCompare(b.address))
+      .map((r) => ({ address: r.address, type: r.type ?? null, monthly: round2(r.monthly), basis: r.basis ?? null })),
+    unpriced: [...(cost.unpriced ?? [])],
+    assumptions: [...(cost.assumptions ?? [])],
   };
 }
 
@@ -166,7 +201,7 @@ export function buildReport(input: BuildReportInput): TestReport {
 
   const bySeverity = emptySeverityCounts();
   for (const f of input.findings) if (!f.suppressed) bySeverity[f.severity]++;
-  const checkCounts: Record<CheckStatus, number> = { passed: 0, failed: 0, skipped: 0 };
+  const checkCounts: Record<CheckStatus, number> = { passed: 0, failed: 0, skipped: 0, error: 0 };
   for (const c of input.checks) checkCounts[c.status]++;
   const cost = input.cost ? summarizeCost(input.cost) : null;
 
@@ -180,9 +215,17 @@ export function buildReport(input: BuildReportInput): TestReport {
     status = 'FAIL';
     statusReasons.push(`failed check(s): ${failed.map((c) => c.name).join(', ')}`);
   }
-  if (cost?.overBudget) {
+  const errored = input.checks.filter((c) => c.status === 'error');
+  if (errored.length) {
     if (status === 'PASS') status = 'WARN';
-    statusReasons.push(`monthly cost ${cost.monthlyTotal} ${cost.currency} exceeds budget ${cost.budget} ${cost.currency}`);
+    statusReasons.push(`check(s) could not run: ${errored.map((c) => c.name).join(', ')}`);
+  }
+  if (cost?.budgetStatus === 'fail') {
+    status = 'FAIL';
+    statusReasons.push(`monthly cost ${cost.monthlyTotal} ${cost.currency} exceeds the budget of ${cost.budget} ${cost.currency}`);
+  } else if (cost?.budgetStatus === 'warn') {
+    if (status === 'PASS') status = 'WARN';
+    statusReasons.push(`monthly cost ${cost.monthlyTotal} ${cost.currency} is ${cost.budgetUsedPercent}% of the ${cost.budget} ${cost.currency} budget (warn at ${cost.warnAtPercent}%)`);
   }
 
   return {
@@ -190,12 +233,14 @@ export function buildReport(input: BuildReportInput): TestReport {
     env: input.env,
     phase: input.phase,
     generatedAt: isoTimestamp(input.generatedAt),
+    dir: input.dir ?? null,
+    durationMs: input.durationMs ?? null,
     status,
     statusReasons,
     gate: { blockOn: gate.blockOn, warnOn: gate.warnOn, blocking: gate.blocking.length, warnings: gate.warnings.length },
     counts: { total: input.findings.length, bySeverity, suppressed: gate.suppressed.length, checks: checkCounts },
     findings,
-    checks: input.checks.map((c) => ({ name: c.name, status: c.status, detail: c.detail ?? null })),
+    checks: input.checks.map((c) => ({ name: c.name, status: c.status, detail: c.detail ?? null, durationMs: c.durationMs ?? null })),
     recommendations: recommendationsOf(input.findings),
     cost,
   };

@@ -34,6 +34,8 @@ describe('appendHistory', () => {
         phase: 'pre',
         status: 'FAIL',
         counts: { findings: 3, bySeverity: { CRITICAL: 0, HIGH: 2, MEDIUM: 1, LOW: 0 }, suppressed: 0, blocking: 2, warnings: 1 },
+        monthlyCost: null,
+        report: null,
       },
     ]);
   });

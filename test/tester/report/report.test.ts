@@ -32,7 +32,7 @@ describe('buildReport', () => {
     expect(r.counts.total).toBe(6);
     expect(r.counts.bySeverity).toEqual({ CRITICAL: 1, HIGH: 2, MEDIUM: 1, LOW: 1 });
     expect(r.counts.suppressed).toBe(1);
-    expect(r.counts.checks).toEqual({ passed: 2, failed: 0, skipped: 2 });
+    expect(r.counts.checks).toEqual({ passed: 2, failed: 0, skipped: 2, error: 0 });
     expect(r.statusReasons.join('\n')).toMatch(/3 blocking/);
     expect(r.findings[0]!.severity).toBe('CRITICAL');
     expect(r.findings.find((f) => f.ruleId === 'IO_AWS_RDS_PUBLIC')!.outcome).toBe('suppressed');
@@ -43,15 +43,41 @@ describe('buildReport', () => {
     expect(r.checks.filter((c) => c.status === 'skipped').map((c) => c.detail)).toEqual(['skipped: not installed', 'skipped: not installed']);
   });
 
-  it('a failed check fails the run; an exceeded budget alone warns', () => {
-    const failed = buildReport({ ...sampleInput, findings: [], checks: [{ name: 'terraform validate', status: 'failed', detail: 'exit 1' }] });
+  it('a failed check fails the run; a check that could not run warns', () => {
+    const failed = buildReport({ ...sampleInput, findings: [], cost: null, checks: [{ name: 'terraform validate', status: 'failed', detail: 'exit 1' }] });
     expect(failed.status).toBe('FAIL');
     expect(failed.statusReasons.join()).toMatch(/terraform validate/);
+    const errored = buildReport({ ...sampleInput, findings: [], cost: null, checks: [{ name: 'checkov', status: 'error', detail: 'timed out after 300 s', durationMs: 300000 }] });
+    expect(errored.status).toBe('WARN');
+    expect(errored.counts.checks.error).toBe(1);
+    expect(errored.checks[0]!.durationMs).toBe(300000);
+    expect(errored.statusReasons.join()).toMatch(/could not run: checkov/);
+  });
+
+  it('budget: over budget fails, at or over warnAtPercent (default 80) warns, below passes', () => {
+    // sampleInput: 1234.5 USD against 1000
     const over = buildReport({ ...sampleInput, findings: [], checks: [] });
-    expect(over.status).toBe('WARN');
-    expect(over.statusReasons.join()).toMatch(/exceeds budget/);
-    const under = buildReport({ ...sampleInput, findings: [], checks: [], cost: { ...sampleInput.cost!, budget: 5000 } });
-    expect(under.status).toBe('PASS');
+    expect(over.status).toBe('FAIL');
+    expect(over.cost!.budgetStatus).toBe('fail');
+    expect(over.statusReasons.join()).toMatch(/exceeds the budget of 1000 USD/);
+    const at80 = buildReport({ ...sampleInput, findings: [], checks: [], cost: { ...sampleInput.cost!, budget: 1234.5 / 0.8 } });
+    expect(at80.cost!.budgetStatus).toBe('warn');
+    expect(at80.status).toBe('WARN');
+    expect(at80.statusReasons.join()).toMatch(/80% of the .* budget \(warn at 80%\)/);
+    const at79 = buildReport({ ...sampleInput, findings: [], checks: [], cost: { ...sampleInput.cost!, budget: 1234.5 / 0.79 } });
+    expect(at79.status).toBe('PASS');
+    const custom = buildReport({ ...sampleInput, findings: [], checks: [], cost: { ...sampleInput.cost!, budget: 1234.5 / 0.79, warnAtPercent: 50 } });
+    expect(custom.status).toBe('WARN');
+    const none = buildReport({ ...sampleInput, findings: [], checks: [], cost: { ...sampleInput.cost!, budget: null } });
+    expect(none.cost!.budgetStatus).toBeNull();
+    expect(none.status).toBe('PASS');
+  });
+
+  it('cost breakdown lists every priced resource, most expensive first', () => {
+    expect(r.cost!.resources.map((x) => x.address)).toEqual([
+      'aws_db_instance.main', 'aws_instance.web[0]', 'aws_instance.web[1]', 'aws_nat_gateway.main', 'aws_lb.web', 'aws_s3_bucket.logs',
+    ]);
+    expect(r.cost!.resources.reduce((s, x) => s + x.monthly, 0)).toBeCloseTo(1234.5, 2);
   });
 
   it('recommendations: from active findings with remediation, deduplicated per rule, most severe first', () => {

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: prints start-up against bare node, `debug` wall time (as a whole process) with
- * generated issue logs of 1k/10k/100k issues, and normalization throughput. Figures, not asserts.
+ * generated issue logs of 1k/10k/100k issues, normalization throughput, and built-in Terraform
+ * scan throughput on a generated tree (bench/scan-throughput.ts). Figures, not asserts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalizeError } from '../src/errors/normalize.js';
 import { generateErrorText, generateLog } from './generate-log.js';
+import { runScanThroughputBench } from './scan-throughput.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const BUNDLE = join(ROOT, 'scripts', 'infra-ops.mjs');
@@ -75,3 +77,6 @@ const hostile = 'a'.repeat(1 << 20);
 const h0 = process.hrtime.bigint();
 normalizeError(hostile);
 console.log(`normalize  1 MB hostile string: ${fmt(Number(process.hrtime.bigint() - h0) / 1e6)}`);
+
+// 4. Built-in Terraform scan: load + rules on a generated tree of 2,000+ resources in 200+ files
+await runScanThroughputBench();

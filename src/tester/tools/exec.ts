@@ -35,6 +35,8 @@ export interface RunToolOptions {
 
 export const DEFAULT_TIMEOUT_MS = 300_000;
 export const DEFAULT_MAX_BUFFER_BYTES = 64 * 1024 * 1024;
+/** After a timeout, how long to wait for the output pipes to close before we stop reading them. */
+const STREAM_GRACE_MS = 1000;
 
 async function isExecutableFile(p: string): Promise<boolean> {
   try {
@@ -101,8 +103,9 @@ export async function runTool(bin: string, args: readonly string[], opts: RunToo
     }
   }
 
+  let watchdog: NodeJS.Timeout | undefined;
   try {
-    const r = await execa(bin, argv, {
+    const sub = execa(bin, argv, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       extendEnv: false,
@@ -117,6 +120,14 @@ export async function runTool(bin: string, args: readonly string[], opts: RunToo
       stripFinalNewline: false,
       windowsHide: true,
     });
+    // A grandchild that inherited stdout/stderr (a worker the tool forked) keeps the pipes open
+    // after the tool itself was killed, and the run would last as long as it does. Shortly after
+    // the timeout we stop reading, so the timeout really bounds the run.
+    watchdog = setTimeout(() => {
+      sub.stdout?.destroy();
+      sub.stderr?.destroy();
+    }, timeoutMs + STREAM_GRACE_MS);
+    const r = await sub;
     const stdout = text(r.stdout);
     const stderr = text(r.stderr);
     const durationMs = Math.round(r.durationMs ?? Date.now() - started);
@@ -142,6 +153,8 @@ export async function runTool(bin: string, args: readonly string[], opts: RunToo
     // execa only throws for invalid options; report it like any other failure to run.
     const msg = e instanceof Error ? e.message : String(e);
     return { ...base, exitCode: null, stdout: '', stderr: '', timedOut: false, durationMs: Date.now() - started, error: oneLine(msg) };
+  } finally {
+    clearTimeout(watchdog);
   }
 }
 

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBinary, firstStderrLine, oneLine, runTool } from '../../../src/tester/tools/exec.js';
@@ -76,6 +76,31 @@ describe('runTool', () => {
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).toBeNull();
     expect(r.error).toBe('timed out after 0.3 s');
+  });
+
+  it('returns after the timeout even when a grandchild still holds the output pipes', async () => {
+    const pidFile = path.join(box.root, 'grandchild.pid');
+    const script = [
+      'const { spawn } = require("node:child_process");',
+      'const g = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: ["ignore", "inherit", "inherit"] });',
+      `require("node:fs").writeFileSync(${JSON.stringify(pidFile)}, String(g.pid));`,
+      'process.stdout.write("partial output");',
+      'setTimeout(() => {}, 60000);',
+    ].join('\n');
+    const r = await runTool(node, ['-e', script], { timeoutMs: 300 });
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    let grandchildAlive = true;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      grandchildAlive = false;
+    }
+    if (grandchildAlive) process.kill(pid, 'SIGKILL');
+    // We came back while the grandchild (60 s) was still running: the timeout bounds the run.
+    expect(grandchildAlive).toBe(true);
+    expect(r.timedOut).toBe(true);
+    expect(r.error).toBe('timed out after 0.3 s');
+    expect(r.stdout).toBe('partial output');
   });
 
   it('output beyond the buffer cap stops the tool with a clear error', async () => {

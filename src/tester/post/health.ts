@@ -381,7 +381,8 @@ async function runOne(spec: HealthCheckSpec, options: HealthRunOptions): Promise
     return { name: spec.name, url, status: 'passed', attempts, httpStatus: last.httpStatus, durationMs, detail };
   }
   let detail = last.reason;
-  if (attempts > 1) detail += ` after ${attempts} attempts`;
+  // 'HTTP 503 after 4 attempts'; 'timed out after 10 s (4 attempts)'
+  if (attempts > 1) detail += / after \d/.test(last.reason) ? ` (${attempts} attempts)` : ` after ${attempts} attempts`;
   if (last.reason.startsWith('HTTP ')) detail += ` (expected ${expected})`;
   emit({ name: spec.name, attempt: attempts, status: 'fail', message: detail });
   return { name: spec.name, url, status: 'failed', attempts, httpStatus: last.httpStatus, durationMs, detail };

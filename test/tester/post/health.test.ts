@@ -121,7 +121,7 @@ describe('runHealthChecks against a local server', () => {
 
   it('times out a slow endpoint', async () => {
     const [r] = await runHealthChecks([{ name: 'slow', url: `${base}/slow`, timeoutSeconds: 0.2, retries: 1 }], { sleep: fakeSleep().sleep });
-    expect(r).toMatchObject({ status: 'failed', attempts: 2, httpStatus: null, detail: 'timed out after 0.2 s after 2 attempts' });
+    expect(r).toMatchObject({ status: 'failed', attempts: 2, httpStatus: null, detail: 'timed out after 0.2 s (2 attempts)' });
   });
 
   it('fails when the body does not match', async () => {

@@ -4,7 +4,8 @@
  *
  * The name is the type's name attribute (table below), else, for other AWS types, `tags.Name`
  * (resource tags merged over the provider's default tags); a resource with neither is not in
- * scope. Names that cannot be resolved statically are counted as unknown, never flagged.
+ * scope. Non-AWS types are checked only when `naming.byResourceType` names them, on `name`.
+ * Names that cannot be resolved statically are counted as unknown, never flagged.
  *
  * Name prefixes (`bucket_prefix`, `name_prefix`, ...): Terraform appends a 26-character unique
  * suffix (a timestamp of digits and an 8-digit hex counter). We test the prefix plus two such
@@ -116,7 +117,8 @@ function matchGenerated(pattern: NamingPattern, base: string, strip: RegExp | un
 }
 
 function checkInstance(resource: TfResource, scope: Scope, pattern: NamingPattern, defaultTags: Value): One {
-  const spec = NAME_ATTRIBUTES[resource.type];
+  // a non-AWS type reaches here only through naming.byResourceType; its name is `name`
+  const spec = NAME_ATTRIBUTES[resource.type] ?? (resource.type.startsWith('aws_') ? undefined : { attr: 'name' });
   const body = resource.body;
   if (spec) {
     if (spec.attr in body) {

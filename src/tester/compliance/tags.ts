@@ -174,7 +174,7 @@ export function tagsRemediation(resource: TfResource, v: Extract<TagsVerdict, { 
   const suffix = notes.length ? ` (${notes.join('; ')})` : '';
   if (resource.type === 'aws_autoscaling_group') {
     const blocks = keys.map((k) => `tag { key = "${k}" value = "<value>" propagate_at_launch = true }`).join(' ');
-    return `add ${blocks}; provider default_tags do not apply to aws_autoscaling_group${suffix}`;
+    return `add ${blocks}; provider default_tags do not apply to aws_autoscaling_group (to reuse them: dynamic "tag" over data.aws_default_tags)${suffix}`;
   }
   const list = keys.map((k) => `${k} = "<value>"`).join(', ');
   const where = providerLabel ? ` (or set ${keys.length === 1 ? 'it' : 'them'} in ${providerLabel} default_tags)` : '';

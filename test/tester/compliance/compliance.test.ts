@@ -83,7 +83,7 @@ describe('required tags', () => {
 
   it('uses tag blocks for autoscaling groups, to which default_tags do not apply', () => {
     expect(tags.get('aws_autoscaling_group.web')!.remediation).toBe(
-      'add tag { key = "Owner" value = "<value>" propagate_at_launch = true }; provider default_tags do not apply to aws_autoscaling_group',
+      'add tag { key = "Owner" value = "<value>" propagate_at_launch = true }; provider default_tags do not apply to aws_autoscaling_group (to reuse them: dynamic "tag" over data.aws_default_tags)',
     );
   });
 
@@ -194,5 +194,39 @@ describe('configuration', () => {
 
   it('does nothing without requiredTags or naming', () => {
     expect(checkCompliance(load, { env: 'dev' })).toEqual({ findings: [], checked: { naming: 0, tags: 0 }, unknown: { naming: 0, tags: 0 } });
+  });
+});
+
+describe('types outside the AWS table', () => {
+  const resource = (type: string, body: Record<string, unknown>) => ({
+    type,
+    name: 'x',
+    address: `${type}.x`,
+    module: '',
+    file: 'main.tf',
+    startLine: 1,
+    endLine: 3,
+    body,
+    suppressions: [],
+    hasCount: 'count' in body,
+    hasForEach: 'for_each' in body,
+  });
+  const synthetic: LoadResult = {
+    problems: [],
+    resources: [
+      resource('google_storage_bucket', { name: 'Bad_Name' }),
+      resource('random_id', { byte_length: 4 }),
+      resource('aws_s3_bucket', { count: 0, bucket: 'Bad' }),
+    ],
+  };
+
+  it('checks a non-AWS type only when byResourceType names it, and skips count = 0', () => {
+    const plain = checkCompliance(synthetic, { env: 'dev', requiredTags: ['Owner'], naming: { pattern: '^ok$' } });
+    expect(plain.findings).toEqual([]);
+    expect(plain.checked).toEqual({ naming: 0, tags: 0 });
+    const withGcs = checkCompliance(synthetic, { env: 'dev', naming: { pattern: '^ok$', byResourceType: { google_storage_bucket: '^[a-z-]+$' } } });
+    expect(withGcs.findings.map((f) => [f.resource, f.remediation])).toEqual([
+      ['google_storage_bucket.x', 'rename to match ^[a-z-]+$ (current name: "Bad_Name"; pattern from naming.byResourceType.google_storage_bucket)'],
+    ]);
   });
 });

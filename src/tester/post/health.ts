@@ -7,7 +7,8 @@
  * health check that accepts any certificate would pass against the wrong host; use a trusted CA
  * (NODE_EXTRA_CA_CERTS) instead. Redirects are not followed unless `followRedirects: true`, so by
  * default a 3xx answer is judged as it is (and passes the default 200..399 expectation).
- * Credentials in URLs and secret-looking query parameters are redacted in every result and message.
+ * Credentials in URLs (`https://user:pass@host/`) are sent as HTTP Basic authentication; they and
+ * secret-looking query parameters are redacted in every result and message.
  */
 
 export interface HealthCheckSpec {
@@ -312,14 +313,33 @@ interface Attempt {
   reason: string;
 }
 
+/**
+ * fetch refuses URLs with credentials; send `user:pass@` as HTTP Basic authentication instead
+ * (unless an Authorization header is configured), as curl does.
+ */
+function requestTarget(spec: HealthCheckSpec): { url: string; headers: Record<string, string> } {
+  const headers: Record<string, string> = { ...(spec.headers ?? {}) };
+  const u = new URL(spec.url);
+  if (!u.username && !u.password) return { url: spec.url, headers };
+  const user = decodeURIComponent(u.username);
+  const pass = decodeURIComponent(u.password);
+  u.username = '';
+  u.password = '';
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')) {
+    headers['Authorization'] = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+  }
+  return { url: u.toString(), headers };
+}
+
 async function attemptOnce(spec: HealthCheckSpec, regex: RegExp | null): Promise<Attempt> {
   const timeoutSeconds = spec.timeoutSeconds ?? HEALTH_DEFAULTS.timeoutSeconds;
   let res: Response;
   const signal = AbortSignal.timeout(Math.max(1, Math.round(timeoutSeconds * 1000)));
+  const target = requestTarget(spec);
   try {
-    res = await fetch(spec.url, {
+    res = await fetch(target.url, {
       method: spec.method ?? HEALTH_DEFAULTS.method,
-      headers: spec.headers,
+      headers: target.headers,
       redirect: spec.followRedirects ? 'follow' : 'manual',
       signal,
     });

@@ -168,6 +168,13 @@ describe('runHealthChecks against a local server', () => {
     expect(JSON.stringify(r)).not.toContain('s3cret');
   });
 
+  it('sends credentials in the URL as HTTP Basic authentication, redacted in the result', async () => {
+    const url = `${base.replace('://', '://probe:p%40ss@')}/headers`;
+    const [r] = await runHealthChecks([{ name: 'basic', url }]);
+    expect(r).toMatchObject({ status: 'passed', httpStatus: 204, url: `${base.replace('://', '://***@')}/headers` });
+    expect(seenHeaders['authorization']).toBe(`Basic ${Buffer.from('probe:p@ss').toString('base64')}`);
+  });
+
   it('honours concurrency and keeps results in input order', async () => {
     maxInFlight = 0;
     const specs: HealthCheckSpec[] = [

@@ -46,5 +46,22 @@ resource "aws_cloudwatch_metric_alarm" "alb_unhealthy_hosts" {
   }
 }
 
+resource "aws_cloudwatch_metric_alarm" "app_cpu" {
+  alarm_name          = "${local.name_prefix}-app-cpu"
+  alarm_description   = "Application instances are busy; the group may need to scale out."
+  namespace           = "AWS/EC2"
+  metric_name         = "CPUUtilization"
+  statistic           = "Average"
+  period              = 300
+  evaluation_periods  = 2
+  threshold           = 80
+  comparison_operator = "GreaterThanThreshold"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+
+  dimensions = {
+    AutoScalingGroupName = aws_autoscaling_group.app.name
+  }
+}
+
 # DELIBERATE: no alarm at all for the database (CPU, free storage, connections), so a full
 # disk or a stuck instance goes unnoticed. Post-deployment monitoring verification reports it.

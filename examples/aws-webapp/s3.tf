@@ -42,7 +42,7 @@ resource "aws_s3_bucket_logging" "assets" {
   target_prefix = "s3/assets/"
 }
 
-# Access logs of the ALB and of the assets bucket.
+# Access logs of the ALB and of the assets bucket, and the VPC flow logs.
 # DELIBERATE: no aws_s3_bucket_public_access_block for this bucket (IO_AWS_S3_PUBLIC_ACCESS_BLOCK).
 #infra-ops:skip=IO_AWS_S3_LOGGING this is the log bucket itself; logging it into itself would loop
 resource "aws_s3_bucket" "logs" {
@@ -116,6 +116,40 @@ data "aws_iam_policy_document" "logs" {
     principals {
       type        = "Service"
       identifiers = ["logging.s3.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+
+  statement {
+    sid       = "VpcFlowLogsWrite"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.logs.arn}/vpc-flow-logs/*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["delivery.logs.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+
+  statement {
+    sid       = "VpcFlowLogsAclCheck"
+    actions   = ["s3:GetBucketAcl"]
+    resources = [aws_s3_bucket.logs.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["delivery.logs.amazonaws.com"]
     }
 
     condition {

@@ -111,3 +111,16 @@ resource "aws_route_table_association" "private" {
   subnet_id      = aws_subnet.private[count.index].id
   route_table_id = aws_route_table.private.id
 }
+
+resource "aws_flow_log" "main" {
+  vpc_id               = aws_vpc.main.id
+  traffic_type         = "ALL"
+  log_destination_type = "s3"
+  log_destination      = "${aws_s3_bucket.logs.arn}/vpc-flow-logs/"
+
+  tags = {
+    Name = "${local.name_prefix}-flow-logs"
+  }
+
+  depends_on = [aws_s3_bucket_policy.logs]
+}

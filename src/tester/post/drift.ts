@@ -12,7 +12,7 @@
  */
 import type { Finding } from '../finding.js';
 import { isUnresolved, normalizeRuleId, type TfResource } from '../hcl/load.js';
-import { stripIndexes, type StateResource } from './state.js';
+import { formatIndex, stripIndexes, type StateResource } from './state.js';
 
 export interface DriftSummary {
   /** Declared managed resource blocks. */
@@ -311,7 +311,7 @@ export function compareWithState(declared: TfResource[], state: StateResource[])
       const have = new Set(instances.map((i) => JSON.stringify(i.index)));
       const absent = expected.filter((e) => !have.has(JSON.stringify(e)) && !(e === null && instances.length > 0));
       for (const e of absent) {
-        const addr = `${r.address}${e === null ? '' : typeof e === 'number' ? `[${e}]` : `[${JSON.stringify(e)}]`}`;
+        const addr = `${r.address}${formatIndex(e)}`;
         findings.push(finding(MISSING, r, addr, `${addr} is declared but not in the deployed state`));
       }
       if (absent.length > 0) summary.missing++;
@@ -323,6 +323,7 @@ export function compareWithState(declared: TfResource[], state: StateResource[])
       for (const [attr, value] of Object.entries(r.body)) {
         if (META.has(attr) || NOT_COMPARABLE.has(attr) || ignored.has(attr) || attr.endsWith('_wo') || attr.endsWith('_wo_version')) continue;
         if (!(attr in inst.values)) continue; // not a stored attribute (older/newer provider schema)
+        if (inst.values[attr] === null && (isSecretAttribute(attr) || inst.sensitive.includes(attr))) continue; // secrets are often not kept in state
         const diffs: Diff[] = [];
         diffValue(value, inst.values[attr], attr, diffs);
         if (diffs.length === 0) continue;

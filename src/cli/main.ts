@@ -30,7 +30,7 @@ type Action = (...args: any[]) => Promise<void>;
 function run(load: () => Promise<Action>): Action {
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
-    const opts = cmd.opts<CommonOptions>();
+    const opts = cmd.optsWithGlobals<CommonOptions>();
     try {
       const action = await load();
       await action(...args);
@@ -125,9 +125,29 @@ export function buildProgram(): Command {
     .description('list the built-in Terraform rules: id, severity, title, and the checkov/tfsec/trivy ids they match')
     .action(run(async () => (await import('./commands/rules.js')).rulesCommand));
 
+  const test = common(program.command('test'))
+    .description('test a Terraform directory before (pre) or after (post) deploying: scanners, rules, compliance, cost, state, health')
+    .argument('[dir]', 'Terraform root module (default: iac.dir from the config, else the project folder)')
+    .option('--env <name>', 'environment whose config (budget, tags, naming, gate, health checks) applies (required)')
+    .addOption(new Option('--phase <phase>', 'pre: before apply; post: after apply').choices(['pre', 'post']).default('pre'))
+    .option('--scanners <list>', 'comma list of builtin,checkov,tfsec,trivy (default: builtin + every installed scanner)')
+    .option('--format <list>', 'also write these reports beside the JSON one: md,sarif,junit')
+    .option('--plan <file>', 'pre: `terraform show -json` of a plan, for an exact cost estimate')
+    .option('--infracost <file>', 'pre: infracost `breakdown --format json` output, used instead of the shipped price table')
+    .option('--state <file>', 'post: a state file or `terraform show -json` output (default: run `terraform show -json`)')
+    .option('--timeout <seconds>', 'per external tool run (default 300)')
+    .option('--no-save', 'do not write the report or update history')
+    .action(run(async () => (await import('./commands/test.js')).testCommand));
+  // --env, --json and -C are the parent's options (commander gives them to `test`): read with optsWithGlobals.
+  test
+    .command('history')
+    .description("an environment's test runs: pass rate, findings and cost over time (--env <name> required; --json)")
+    .configureHelp({ showGlobalOptions: true })
+    .option('--limit <n>', 'most recent runs to list', '20')
+    .action(run(async () => (await import('./commands/test-history.js')).testHistoryCommand));
+
   // Later capabilities: listed so users can find them, answered plainly.
   for (const [name, what] of [
-    ['test', 'pre/post-deployment testing of Terraform'],
     ['deploy', 'the staged deploy workflow'],
     ['diagnose', 'Kubernetes pod/workload diagnosis'],
     ['platform', 'platform health gates'],

@@ -24,6 +24,7 @@ export interface HealthCheckConfig {
   timeoutSeconds?: number;
   retries?: number;
   backoffSeconds?: number;
+  followRedirects?: boolean;
   headers?: Record<string, string>;
 }
 

@@ -24,6 +24,8 @@ export function cli(args: string[], opts: { cwd: string; input?: string; env?: R
 }
 
 const ajv = new Ajv({ allErrors: true, strict: true });
+// CLI schemas may reference the report schemas by $id.
+ajv.addSchema(JSON.parse(readFileSync(join(ROOT, 'schemas', 'test-report.schema.json'), 'utf8')));
 
 /** Validates a CLI JSON document against schemas/cli/<name>.schema.json and returns the errors. */
 export function schemaErrors(name: string, doc: unknown): string[] {

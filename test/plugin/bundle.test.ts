@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,5 +40,13 @@ describe('shipped bundle', () => {
     const init = run(['init', '--json']);
     expect(init.status).toBe(0);
     expect(JSON.parse(init.stdout).created).toBe(true);
+    // the HCL parser (WebAssembly, vendored in scripts/vendor) works without node_modules
+    const tf = join(project, 'infra');
+    cpSync(join(ROOT, 'test/fixtures/terraform/cli-project'), tf, { recursive: true });
+    const test = run(['test', '--json', '--no-save', '--env', 'test', '--scanners', 'builtin', 'infra']);
+    expect(test.status, test.stderr).toBe(1);
+    const report = JSON.parse(test.stdout).report;
+    expect(report.checks.find((c: { name: string }) => c.name === 'parse').status).toBe('passed');
+    expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).toContain('IO_AWS_SG_SSH_WORLD');
   });
 });

@@ -15,7 +15,7 @@ export const CAPABILITIES = {
   issues: 'available',
   init: 'available',
   rules: 'available',
-  test: 'not available yet',
+  test: 'available',
   deploy: 'not available yet',
   diagnose: 'not available yet',
   platform: 'not available yet',

@@ -20,6 +20,12 @@ export interface CheckResult {
   detail: string | null;
   /** Wall time of the check; null when not measured. */
   durationMs?: number | null;
+  /**
+   * false for checks whose failure is their findings (rules, scanners, compliance) or the budget:
+   * the gate judges those, so a HIGH finding blocks only where the environment's gate says so.
+   * Default true: a failed parse or `terraform validate` always fails the run. Not serialized.
+   */
+  gating?: boolean;
 }
 
 export interface CostInput {
@@ -210,7 +216,7 @@ export function buildReport(input: BuildReportInput): TestReport {
   let status: GateStatus = gate.status;
   if (gate.blocking.length) statusReasons.push(`${gate.blocking.length} blocking finding(s) (${gate.blockOn.join(', ')})`);
   if (gate.warnings.length) statusReasons.push(`${gate.warnings.length} warning finding(s) (${gate.warnOn.join(', ')})`);
-  const failed = input.checks.filter((c) => c.status === 'failed');
+  const failed = input.checks.filter((c) => c.status === 'failed' && c.gating !== false);
   if (failed.length) {
     status = 'FAIL';
     statusReasons.push(`failed check(s): ${failed.map((c) => c.name).join(', ')}`);

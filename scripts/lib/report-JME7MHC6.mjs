@@ -1,0 +1,2 @@
+import{createRequire as __infraOpsCreateRequire}from'node:module';const require=__infraOpsCreateRequire(import.meta.url);
+import{a,b,c,d,e,f,g,h}from"./chunk-DHUWP2XN.mjs";import"./chunk-F2SDOLGP.mjs";import"./chunk-SXI7GY6T.mjs";export{a as REPORT_SCHEMA_VERSION,b as TOP_COST_DRIVERS,f as buildReport,c as emptySeverityCounts,g as fileTimestamp,d as findingLocation,h as reportPath,e as summarizeCost};

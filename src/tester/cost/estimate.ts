@@ -83,7 +83,7 @@ const FREE_TYPES = new Set([
   'aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule',
   'aws_network_acl', 'aws_network_acl_rule', 'aws_db_subnet_group', 'aws_db_parameter_group', 'aws_lb_listener',
   'aws_lb_listener_rule', 'aws_lb_target_group', 'aws_lb_target_group_attachment', 'aws_lambda_permission',
-  'aws_kms_alias', 'aws_eks_addon', 'aws_key_pair', 'aws_launch_template', 'aws_autoscaling_group',
+  'aws_kms_alias', 'aws_eks_addon', 'aws_key_pair', 'aws_launch_template', 'aws_launch_configuration',
 ]);
 const FREE_PREFIXES = ['aws_iam_', 'aws_s3_bucket_', 'random_', 'null_', 'local_', 'tls_', 'time_', 'terraform_'];
 
@@ -137,10 +137,60 @@ function ebsCost(p: PriceTable, vol: JsonObject, label: string, defaultSize: num
   return { monthly, basis, assumptions: notes };
 }
 
-function priceOne(r: CostResourceInput, p: PriceTable, a: Required<Omit<CostAssumptions, 'usage'>>, u: ResourceUsage): Result {
+/** Launch templates / configurations by address (`aws_launch_template.app`) and by `name:<name>`, for auto scaling groups. */
+type Templates = Map<string, JsonObject>;
+
+function templatesOf(resources: readonly CostResourceInput[]): Templates {
+  const m: Templates = new Map();
+  for (const r of resources) {
+    if (r.type !== 'aws_launch_template' && r.type !== 'aws_launch_configuration') continue;
+    m.set(r.address.replace(/\[[^\]]*\]$/, ''), r.values);
+    const name = str(r.values.name);
+    if (name) m.set(`name:${name}`, r.values);
+  }
+  return m;
+}
+
+/** The launch template an ASG uses: by reference expression (HCL) or by literal name (plan). */
+function templateOf(v: JsonObject, templates: Templates, address: string): JsonObject | null {
+  const lc = v.launch_configuration;
+  const candidates: unknown[] = [lc, ...blocks(v.launch_template).flatMap((b) => [b.id, b.name])];
+  for (const c of candidates) {
+    if (typeof c !== 'string') continue;
+    const ref = /^\$\{((?:module\.[\w-]+\.)*aws_launch_(?:template|configuration)\.[\w-]+)(?:\[[^\]]*\])?\.(?:id|name)\}$/.exec(c);
+    const module = address.match(/^((?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)/)?.[1]?.replace(/\[[^\]]*\]/g, '') ?? '';
+    const hit = ref ? (templates.get(`${module}${ref[1]}`) ?? templates.get(ref[1]!)) : templates.get(`name:${c}`);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+function priceOne(
+  r: CostResourceInput,
+  p: PriceTable,
+  a: Required<Omit<CostAssumptions, 'usage'>>,
+  u: ResourceUsage,
+  templates: Templates = new Map(),
+): Result {
   const v = r.values;
   const H = a.hoursPerMonth;
   switch (r.type) {
+    case 'aws_autoscaling_group': {
+      if (blocks(v.mixed_instances_policy).length) return { unpriced: 'mixed_instances_policy: instance types and spot share not priced' };
+      const desired = num(v.desired_capacity);
+      const min = num(v.min_size);
+      const n = desired ?? min;
+      if (n === null) return { unpriced: 'desired_capacity / min_size not known' };
+      const lt = templateOf(v, templates, r.address);
+      if (!lt) return { unpriced: 'launch template not found or not known statically' };
+      const it = str(lt.instance_type);
+      if (!it) return { unpriced: 'instance_type of the launch template not known' };
+      const hourly = p.ec2Hourly[it];
+      if (hourly === undefined) return { unpriced: `no price for instance type ${it} in the ${p.region} table` };
+      const notes = ['Linux on-demand, running all month', 'EBS volumes of the instances not included'];
+      if (desired === null) notes.push(`desired_capacity not set, priced at min_size = ${n}`);
+      return { monthly: n * hourly * H, basis: `${n} × ${it} × ${H} h`, assumptions: notes };
+    }
     case 'aws_instance': {
       const it = str(v.instance_type);
       if (!it) return { unpriced: 'instance_type not known (unset or computed)' };
@@ -253,6 +303,7 @@ export function estimateCost(
   const out: ResourceCost[] = [];
   const unpriced: Unpriced[] = [];
   let skippedDeletes = 0;
+  const templates = templatesOf(resources);
   for (const r of resources) {
     if (r.mode === 'data' || r.address.startsWith('data.') || r.address.includes('.data.')) continue;
     if (r.actions && r.actions.includes('delete') && !r.actions.includes('create')) {
@@ -260,7 +311,7 @@ export function estimateCost(
       continue;
     }
     if (isFreeType(r.type)) continue;
-    const res = priceOne(r, prices, a, assumptions.usage?.[r.address] ?? {});
+    const res = priceOne(r, prices, a, assumptions.usage?.[r.address] ?? {}, templates);
     if ('unpriced' in res) unpriced.push({ address: r.address, type: r.type, reason: res.unpriced });
     else out.push({ address: r.address, type: r.type, monthly: round(res.monthly), basis: res.basis, assumptions: res.assumptions });
   }

@@ -175,6 +175,35 @@ describe('estimateCost from the recorded plan', () => {
   });
 });
 
+describe('estimateCost: auto scaling groups', () => {
+  const lt = { address: 'module.app.aws_launch_template.app', type: 'aws_launch_template', values: { name: 'app-lt', instance_type: 't3.small' } };
+  it('prices desired_capacity × the launch template instance type (HCL reference and plan name)', () => {
+    // 2 × 0.0208 $/h × 730 h = 30.368
+    const hcl = estimateCost(
+      [lt, { address: 'module.app.aws_autoscaling_group.app', type: 'aws_autoscaling_group', values: { desired_capacity: 2, min_size: 1, launch_template: [{ id: '${aws_launch_template.app.id}', version: '$Latest' }] } }],
+      AWS_US_EAST_1,
+    );
+    expect(hcl.resources).toEqual([expect.objectContaining({ address: 'module.app.aws_autoscaling_group.app', monthly: 30.368, basis: "2 × t3.small × 730 h" })]);
+    const plan = estimateCost(
+      [lt, { address: 'aws_autoscaling_group.web', type: 'aws_autoscaling_group', values: { min_size: 3, launch_template: [{ name: 'app-lt' }] } }],
+      AWS_US_EAST_1,
+    );
+    expect(plan.monthlyTotal).toBeCloseTo(3 * 0.0208 * 730, 2);
+    expect(plan.resources[0]!.assumptions.join()).toMatch(/priced at min_size = 3/);
+  });
+  it('an unknown template or a mixed instances policy is unpriced with the reason, never zero', () => {
+    const e = estimateCost(
+      [
+        { address: 'aws_autoscaling_group.a', type: 'aws_autoscaling_group', values: { desired_capacity: 2, launch_template: [{ id: '${var.lt_id}' }] } },
+        { address: 'aws_autoscaling_group.b', type: 'aws_autoscaling_group', values: { desired_capacity: 2, mixed_instances_policy: [{}] } },
+      ],
+      AWS_US_EAST_1,
+    );
+    expect(e.monthlyTotal).toBe(0);
+    expect(e.unpriced.map((u) => u.reason)).toEqual(['launch template not found or not known statically', 'mixed_instances_policy: instance types and spot share not priced']);
+  });
+});
+
 describe('parseInfracostJson', () => {
   it('reads the recorded breakdown: total 1361.3075 USD', () => {
     const est = parseInfracostJson(text('infracost.json'), 'infracost.json');

@@ -125,6 +125,41 @@ describe('infra-ops test --phase pre', () => {
     expect(readdirSync(join(p.root, '.infra-ops'))).toEqual(['config.yaml']);
   });
 
+  it('runs the installed scanners and merges what they report with the built-in rules', () => {
+    // fake trivy/tfsec/checkov on PATH print real recorded outputs (test/fixtures/fake-bin/SOURCES.md)
+    const root = mkdtempSync(join(tmpdir(), 'infra-ops-test-scan-'));
+    cpSync(join(ROOT, 'test', 'fixtures', 'scanners', 'trivy-action-config'), join(root, 'infra'), { recursive: true });
+    const PATH = `${join(ROOT, 'test', 'fixtures', 'fake-bin', 'findings')}:${dirname(process.execPath)}`;
+    const r = cli(['test', '--json', '--env', 'test', '--no-save', '--scanners', 'builtin,trivy', 'infra'], { cwd: root, env: { PATH } });
+    expect(r.status, r.stderr).toBe(1);
+    const report = r.json().report;
+    expect(report.checks.find((c: { name: string }) => c.name === 'trivy')).toMatchObject({ status: 'failed', detail: expect.stringMatching(/8 findings .*trivy 0\.72\.0/) });
+    const pab = report.findings.filter((f: { ruleId: string }) => f.ruleId === 'IO_AWS_S3_PUBLIC_ACCESS_BLOCK');
+    expect(pab).toHaveLength(1);
+    expect(pab[0]).toMatchObject({ tools: ['builtin', 'trivy'], resource: 'aws_s3_bucket.bucket', file: 'main.tf', startLine: 8 });
+    expect(pab[0].aliases).toContain('AWS-0086');
+    // AWS-0086 is inside the merged finding, not repeated on its own
+    expect(report.findings.some((f: { ruleId: string }) => f.ruleId === 'AWS-0086')).toBe(false);
+    // the variable default "Disabled" is resolved: versioning is off
+    expect(report.findings.some((f: { ruleId: string; tools: string[] }) => f.ruleId === 'IO_AWS_S3_VERSIONING' && f.tools.includes('builtin'))).toBe(true);
+    expect(report.checks.map((c: { name: string }) => c.name)).not.toContain('checkov');
+  });
+
+  it('a scanner that crashes or prints truncated JSON is an error check (WARN), not a silent pass', () => {
+    const p = project('cli-project');
+    for (const [scenario, tool] of [['crash', 'tfsec'], ['truncated', 'checkov']] as const) {
+      const PATH = `${join(ROOT, 'test', 'fixtures', 'fake-bin', scenario)}:${dirname(process.execPath)}`;
+      const r = cli(['test', '--json', '--env', 'test', '--no-save', '--scanners', tool, 'infra'], { cwd: p.root, env: { PATH } });
+      const report = r.json().report;
+      const c = report.checks.find((x: { name: string }) => x.name === tool);
+      expect(c.status, scenario).toBe('error');
+      expect(c.detail).toMatch(new RegExp(tool));
+      expect(report.status).toBe('WARN');
+      expect(report.statusReasons.join()).toMatch(new RegExp(`could not run: ${tool}`));
+      expect(r.status).toBe(0);
+    }
+  });
+
   it('test history shows the runs, pass rate and trend', () => {
     const p = project('cli-project');
     cli(['test', '--json', '--env', 'test', 'infra'], { cwd: p.root, env: BARE_PATH });

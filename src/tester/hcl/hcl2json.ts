@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { gunzipSync } from 'node:zlib';
 
 type GoCallback = (err: string | null, result?: string) => void;
@@ -50,6 +51,9 @@ async function start(): Promise<Record<string, GoFn>> {
   const Go = (globalThis as unknown as { Go?: new () => GoRuntime }).Go;
   if (typeof Go !== 'function') throw new Error('HCL parser runtime did not initialise (globalThis.Go missing)');
   const go = new Go();
+  // The module is large and each run is short: V8's baseline compiler alone (no optimising tier-up)
+  // halves a small project's run and saves ~15% on 2,000 resources (npm run bench). Only wasm is affected.
+  if (!process.env['INFRA_OPS_WASM_TIERUP']) setFlagsFromString('--liftoff-only');
   const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
   const root: Record<string, GoFn> = {};
   (globalThis as Record<string, unknown>)[GLOBAL_KEY] = root;

@@ -1,2 +1,0 @@
-import{createRequire as __infraOpsCreateRequire}from'node:module';const require=__infraOpsCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g,h,i,j,k,l,m,n,o}from"./chunk-JL6IFR22.mjs";import"./chunk-SXI7GY6T.mjs";export{g as EMPTY_SCOPE,n as MAX_INSTANCES,c as OpenMap,b as UNKNOWN,a as Unknown,l as buildScopes,i as evaluate,k as evaluateExpression,j as evaluateTemplate,h as instanceScope,f as isFullyKnown,e as isObject,d as isUnknown,m as loadTfvars,o as resourceInstances};

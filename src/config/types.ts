@@ -18,12 +18,19 @@ export interface EnvironmentConfig {
 export interface HealthCheckConfig {
   name: string;
   url: string;
+  /** Default GET. */
   method?: 'GET' | 'HEAD';
+  /** Accepted status code(s). Default: any status from 200 to 399. */
   expectStatus?: number | number[];
+  /** A regular expression (JavaScript syntax) the response body must match; not with HEAD. */
   bodyMatch?: string;
+  /** Per attempt, including reading the body. Default 10. */
   timeoutSeconds?: number;
+  /** Extra attempts after the first failure. Default 3 (so up to 4 attempts). */
   retries?: number;
+  /** First back-off delay; doubles each retry (2, 4, 8, ...), capped at 30 s. Default 2. */
   backoffSeconds?: number;
+  /** Follow 3xx redirects and judge the final response. Default false. */
   followRedirects?: boolean;
   headers?: Record<string, string>;
 }

@@ -1,3 +1,5 @@
+import { INSTALL_HINTS } from '../tester/tools/install-hints.js';
+
 /** External tools infra-ops runs when present, how to ask their version, and how to install them. */
 export interface ToolSpec {
   name: string;
@@ -6,11 +8,11 @@ export interface ToolSpec {
 }
 
 export const TOOLS: ToolSpec[] = [
-  { name: 'terraform', versionArgs: ['version', '-json'], install: 'https://developer.hashicorp.com/terraform/install' },
-  { name: 'tofu', versionArgs: ['version', '-json'], install: 'https://opentofu.org/docs/intro/install/' },
-  { name: 'checkov', versionArgs: ['--version'], install: 'pip install checkov' },
-  { name: 'tfsec', versionArgs: ['--version'], install: 'brew install tfsec (or see github.com/aquasecurity/tfsec)' },
-  { name: 'trivy', versionArgs: ['--version'], install: 'https://trivy.dev/latest/getting-started/installation/' },
+  { name: 'terraform', versionArgs: ['version', '-json'], install: INSTALL_HINTS.terraform },
+  { name: 'tofu', versionArgs: ['version', '-json'], install: INSTALL_HINTS.tofu },
+  { name: 'checkov', versionArgs: ['--version'], install: INSTALL_HINTS.checkov },
+  { name: 'tfsec', versionArgs: ['--version'], install: INSTALL_HINTS.tfsec },
+  { name: 'trivy', versionArgs: ['--version'], install: INSTALL_HINTS.trivy },
   { name: 'infracost', versionArgs: ['--version'], install: 'https://www.infracost.io/docs/#quick-start' },
   { name: 'kubectl', versionArgs: ['version', '--client', '-o', 'json'], install: 'apt-get install kubectl (or https://kubernetes.io/docs/tasks/tools/)' },
   { name: 'helm', versionArgs: ['version', '--short'], install: 'https://helm.sh/docs/intro/install/' },

@@ -6,12 +6,12 @@
  */
 import type { Finding } from '../finding.js';
 import type { LoadResult, TfResource } from '../hcl/load.js';
-import { normalizeRuleId } from '../hcl/load.js';
 import { buildScopes, EMPTY_SCOPE, UNKNOWN, type Value } from '../hcl/values.js';
 import { compileNaming, validateRequiredTags, type ComplianceConfig } from './config.js';
 import { checkNaming, namingRemediation } from './naming.js';
 import { defaultTagsOf, ProviderIndex } from './providers.js';
 import { checkTags, tagsRemediation } from './tags.js';
+import { resourceFinding } from '../resource-finding.js';
 
 export { ComplianceConfigError, type ComplianceConfig } from './config.js';
 export { NAME_ATTRIBUTES } from './naming.js';
@@ -43,21 +43,7 @@ export interface ComplianceResult {
 }
 
 function finding(rule: typeof NAMING_RULE | typeof TAGS_RULE, r: TfResource, remediation: string): Finding {
-  const s = r.suppressions.find((x) => normalizeRuleId(x.id) === rule.id);
-  return {
-    ruleId: rule.id,
-    aliases: [],
-    title: rule.title,
-    severity: rule.severity,
-    tools: ['builtin'],
-    resource: r.address,
-    file: r.file,
-    startLine: r.startLine,
-    endLine: r.endLine,
-    remediation,
-    docs: rule.docs,
-    suppressed: s ? { reason: s.reason, by: s.by } : null,
-  };
+  return resourceFinding(rule, r, { remediation });
 }
 
 /**

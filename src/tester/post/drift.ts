@@ -11,8 +11,9 @@
  * an empty value, JSON documents by content, sets of blocks in any order, maps on declared keys only.
  */
 import type { Finding } from '../finding.js';
-import { isUnresolved, normalizeRuleId, type TfResource } from '../hcl/load.js';
+import { isUnresolved, type TfResource } from '../hcl/load.js';
 import { formatIndex, stripIndexes, type StateResource } from './state.js';
+import { resourceFinding } from '../resource-finding.js';
 
 export interface DriftSummary {
   /** Declared managed resource blocks. */
@@ -251,26 +252,8 @@ function expectedKeys(r: TfResource): (number | string | null)[] | null {
   return [null];
 }
 
-function suppressionFor(r: TfResource, ruleId: string): Finding['suppressed'] {
-  const s = r.suppressions.find((x) => normalizeRuleId(x.id) === ruleId);
-  return s ? { reason: s.reason, by: s.by } : null;
-}
-
 function finding(kind: typeof MISSING | typeof DRIFT, r: TfResource, resource: string, title: string): Finding {
-  return {
-    ruleId: kind.ruleId,
-    aliases: [],
-    title,
-    severity: kind.severity,
-    tools: ['builtin'],
-    resource,
-    file: r.file,
-    startLine: r.startLine,
-    endLine: r.endLine,
-    remediation: kind.remediation,
-    docs: kind.docs,
-    suppressed: suppressionFor(r, kind.ruleId),
-  };
+  return resourceFinding({ id: kind.ruleId, title, severity: kind.severity, docs: kind.docs }, r, { remediation: kind.remediation, resource });
 }
 
 function keyOf(module: string, type: string, name: string): string {

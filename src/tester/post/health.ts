@@ -10,26 +10,10 @@
  * Credentials in URLs (`https://user:pass@host/`) are sent as HTTP Basic authentication; they and
  * secret-looking query parameters are redacted in every result and message.
  */
+import type { HealthCheckConfig } from '../../config/types.js';
 
-export interface HealthCheckSpec {
-  name: string;
-  url: string;
-  /** Default GET. */
-  method?: 'GET' | 'HEAD';
-  /** Accepted status code(s). Default: any status from 200 to 399. */
-  expectStatus?: number | number[];
-  /** A regular expression (JavaScript syntax) the response body must match; not with HEAD. */
-  bodyMatch?: string;
-  /** Per attempt, including reading the body. Default 10. */
-  timeoutSeconds?: number;
-  /** Extra attempts after the first failure. Default 3 (so up to 4 attempts). */
-  retries?: number;
-  /** First back-off delay; doubles each retry (2, 4, 8, ...), capped at 30 s. Default 2. */
-  backoffSeconds?: number;
-  /** Follow 3xx redirects and judge the final response. Default false. */
-  followRedirects?: boolean;
-  headers?: Record<string, string>;
-}
+/** One check as configured under `environments.<env>.healthChecks` (defaults in HEALTH_DEFAULTS). */
+export type HealthCheckSpec = HealthCheckConfig;
 
 export type HealthProgressStatus = 'start' | 'retry' | 'pass' | 'fail';
 

@@ -12,10 +12,11 @@
  * `for_each` over resources) is unknown, and unknown is not a finding.
  */
 import type { Finding, Severity } from '../finding.js';
-import { isUnresolved, normalizeRuleId, type TfResource } from '../hcl/load.js';
+import { isUnresolved, type TfResource } from '../hcl/load.js';
 import { lbType } from '../rules/aws/lb-common.js';
 import { blocks, hasDynamic, UNKNOWN } from '../rules/util.js';
 import { isDataAddress } from './posture.js';
+import { resourceFinding } from '../resource-finding.js';
 
 /** What one monitored resource type needs: the CloudWatch metric that names it and a suggested alarm. */
 export interface MonitoredType {
@@ -255,28 +256,9 @@ export function alarmSnippet(r: TfResource, spec: MonitoredType): string {
   ].join('\n');
 }
 
-function suppressionFor(r: TfResource, id: MonRuleId): Finding['suppressed'] {
-  const ids = new Set([id, ...RULES[id].aliases].map(normalizeRuleId));
-  const s = r.suppressions.find((x) => ids.has(normalizeRuleId(x.id)));
-  return s ? { reason: s.reason, by: s.by } : null;
-}
 
 function finding(id: MonRuleId, r: TfResource, title: string, remediation: string): Finding {
-  const rule = RULES[id];
-  return {
-    ruleId: id,
-    aliases: [...rule.aliases],
-    title,
-    severity: rule.severity,
-    tools: ['builtin'],
-    resource: r.address,
-    file: r.file,
-    startLine: r.startLine,
-    endLine: r.endLine,
-    remediation,
-    docs: rule.docs,
-    suppressed: suppressionFor(r, id),
-  };
+  return resourceFinding({ id, ...RULES[id] }, r, { title, remediation });
 }
 
 function accessLogsVerdict(lb: TfResource): Verdict {

@@ -45,4 +45,24 @@ export interface InfraOpsConfig {
   environments: Record<string, EnvironmentConfig>;
   test?: { scanners?: ScannerName[]; timeoutSeconds?: number; formats?: ReportFormat[] };
   debug?: { minConfidence?: 'low' | 'medium' | 'high'; maxAlternatives?: number; useKnowledgeBase?: boolean };
+  approval?: ApprovalConfig;
+}
+
+export type ApprovalTier = 'trivial' | 'low' | 'medium' | 'critical';
+
+/** `approval:` — risk tiers of cluster actions and their review SLAs (see src/approval/tier-rules.ts). */
+export interface ApprovalConfig {
+  /** Review SLA in minutes per tier; null = no deadline. Defaults: trivial null, low 5, medium 30, critical 120. */
+  sla?: Partial<Record<ApprovalTier, number | null>>;
+  /** Tier of a built-in rule (or floor) by id, e.g. `delete-pod-prod: trivial`. */
+  tiers?: Record<string, ApprovalTier>;
+  /** Own rules, checked before the built-in table; the first match wins. */
+  rules?: ApprovalRuleConfig[];
+}
+
+export interface ApprovalRuleConfig {
+  id: string;
+  description?: string;
+  when: { verbs?: string[]; kinds?: string[]; namespaces?: string[]; environments?: string[]; production?: boolean };
+  tier: ApprovalTier;
 }

@@ -95,3 +95,26 @@ export function makeContext(resources: TfResource[], data: TfResource[] = []): R
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** How many instances `dynamic` blocks expand to: `none` (no dynamic block), `some` (known non-empty), `maybe` (for_each unresolved). */
+export type DynamicExpansion = 'none' | 'some' | 'maybe';
+
+/**
+ * Nested blocks of `key` together with the `content` of `dynamic "<key>"` blocks. A dynamic block with a
+ * known empty `for_each` contributes nothing; one whose `for_each` is unresolved makes `dynamic` `maybe`.
+ */
+export function blocksWithDynamic(body: Record<string, unknown>, key: string): { blocks: Record<string, unknown>[]; dynamic: DynamicExpansion } {
+  const out = blocks(body, key);
+  let dynamic: DynamicExpansion = 'none';
+  for (const d of blocks(body, 'dynamic')) {
+    for (const spec of blocks(d, key)) {
+      const fe = spec['for_each'];
+      const size = Array.isArray(fe) ? fe.length : fe !== null && typeof fe === 'object' ? Object.keys(fe).length : null;
+      if (size === 0) continue;
+      if (size === null) dynamic = 'maybe';
+      else if (dynamic === 'none') dynamic = 'some';
+      out.push(...blocks(spec, 'content'));
+    }
+  }
+  return { blocks: out, dynamic };
+}

@@ -1,17 +1,30 @@
 import type { Rule, Verdict } from '../types.js';
-import { blocks, companionVerdict, strAttr, UNKNOWN } from '../util.js';
+import { blocksWithDynamic, companionVerdict, strAttr, UNKNOWN } from '../util.js';
 import type { TfResource } from '../../hcl/load.js';
 
-/** `rule { apply_server_side_encryption_by_default { sse_algorithm } }` inside either resource shape. */
+/** The algorithms S3 accepts for default encryption; anything else is rejected by the API. */
+const SSE_ALGORITHMS = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
+
+/**
+ * `rule { apply_server_side_encryption_by_default { sse_algorithm } }` inside either resource shape.
+ * Blocks produced by `dynamic` count as unknown when they are good (they may expand to nothing) and
+ * as failing when they are bad (nothing, or a bad algorithm, is a failure either way).
+ */
 function sseVerdict(container: Record<string, unknown>): Verdict {
-  const defaults = blocks(container, 'rule').flatMap((r) => blocks(r, 'apply_server_side_encryption_by_default'));
-  if (defaults.length === 0) return 'fail';
-  for (const d of defaults) {
-    const alg = strAttr(d, 'sse_algorithm');
-    if (alg === UNKNOWN) return 'unknown';
-    if (alg !== undefined && alg !== '') return 'pass';
+  const rules = blocksWithDynamic(container, 'rule');
+  let maybe = rules.dynamic === 'maybe';
+  const verdicts: Verdict[] = [];
+  for (const rule of rules.blocks) {
+    const defaults = blocksWithDynamic(rule, 'apply_server_side_encryption_by_default');
+    if (defaults.dynamic === 'maybe') maybe = true;
+    for (const d of defaults.blocks) {
+      const alg = strAttr(d, 'sse_algorithm');
+      verdicts.push(alg === UNKNOWN ? 'unknown' : alg !== undefined && SSE_ALGORITHMS.has(alg) ? 'pass' : 'fail');
+    }
   }
-  return 'fail';
+  if (verdicts.length === 0 || verdicts.includes('fail')) return 'fail';
+  if (verdicts.includes('unknown') || maybe) return 'unknown';
+  return 'pass';
 }
 
 export const s3Encryption: Rule = {
@@ -24,8 +37,12 @@ export const s3Encryption: Rule = {
   docs: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html',
   resourceTypes: ['aws_s3_bucket'],
   check(resource: TfResource, ctx) {
-    const legacy = blocks(resource.body, 'server_side_encryption_configuration');
-    if (legacy.length > 0) return sseVerdict(legacy[0]!);
-    return companionVerdict(ctx.companions(resource, 'aws_s3_bucket_server_side_encryption_configuration'), (r) => sseVerdict(r.body));
+    const companion = () => companionVerdict(ctx.companions(resource, 'aws_s3_bucket_server_side_encryption_configuration'), (r) => sseVerdict(r.body));
+    const legacy = blocksWithDynamic(resource.body, 'server_side_encryption_configuration');
+    if (legacy.blocks.length === 0) return companion();
+    const own = legacy.blocks.map(sseVerdict);
+    if (own.includes('fail')) return 'fail';
+    if (!own.includes('unknown') && legacy.dynamic !== 'maybe') return 'pass';
+    return companion() === 'pass' ? 'pass' : 'unknown';
   },
 };

@@ -80,3 +80,10 @@ console.log(`normalize  1 MB hostile string: ${fmt(Number(process.hrtime.bigint(
 
 // 4. Built-in Terraform scan: load + rules on a generated tree of 2,000+ resources in 200+ files
 await runScanThroughputBench();
+
+// 5. The whole `infra-ops test` (pre, built-in checks, no report written) on the bundled example, as a user runs it
+{
+  const args = [BUNDLE, 'test', '--env', 'test', '--no-save', '--json', '--scanners', 'builtin', 'examples/aws-webapp'];
+  const ms = measure(args, 5);
+  console.log(`test       examples/aws-webapp (CLI, builtin + compliance + cost): ${fmt(ms)} (${(ms / bare).toFixed(1)}× bare node)`);
+}

@@ -36,7 +36,8 @@ export async function writeReports(
   report: TestReport,
   stateDir: string,
   formats: readonly ReportFormat[],
-  extra: { sarifFindings?: TestReport['findings']; toolVersion?: string } = {},
+  /** pathPrefix: the scanned directory relative to the repository root, so code scanning finds the files. */
+  extra: { toolVersion?: string; pathPrefix?: string } = {},
 ): Promise<WrittenReports> {
   const json = reportPath(stateDir, report.env, report.generatedAt, report.phase);
   await writeJsonAtomic(json, report);
@@ -49,7 +50,7 @@ export async function writeReports(
       await writeTextAtomic(file, renderMarkdown(report));
     } else if (f === 'sarif') {
       const { toSarif } = await import('./report/sarif.js');
-      await writeTextAtomic(file, `${JSON.stringify(toSarif(extra.sarifFindings ?? report.findings, { toolVersion: extra.toolVersion }), null, 2)}\n`);
+      await writeTextAtomic(file, `${JSON.stringify(toSarif(report.findings, { toolVersion: extra.toolVersion, pathPrefix: extra.pathPrefix }), null, 2)}\n`);
     } else {
       const { toJUnit } = await import('./report/junit.js');
       await writeTextAtomic(file, toJUnit(report));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import pkg from '../../../package.json' with { type: 'json' };
 import { configPath as configFile, loadConfig } from '../../config/load.js';
 import type { EnvironmentConfig, InfraOpsConfig } from '../../config/types.js';
@@ -147,7 +147,8 @@ export async function testCommand(dirArg: string | undefined, _opts: unknown, cm
   let files: WrittenReports | null = null;
   if (opts.save) {
     const { writeReports } = await import('../../tester/write-reports.js');
-    files = await writeReports(report, ctx.stateDir, formats, { toolVersion: pkg.version });
+    const prefix = relative(ctx.root, dir).split(sep).join('/');
+    files = await writeReports(report, ctx.stateDir, formats, { toolVersion: pkg.version, pathPrefix: prefix && !prefix.startsWith('..') ? prefix : undefined });
   }
   emit<TestCommandResult>(
     {

@@ -6,7 +6,7 @@ export const rdsDeletionProtection: Rule = {
   id: 'IO_AWS_RDS_DELETION_PROTECTION',
   title: 'RDS deletion protection is not enabled',
   severity: 'MEDIUM',
-  aliases: ['CKV_AWS_293'],
+  aliases: ['CKV_AWS_293', 'CKV_AWS_139', 'aws-rds-enable-deletion-protection', 'AWS-0177', 'aws-rds-enable-cluster-deletion-protection', 'AWS-0343'],
   remediation: 'Set deletion_protection = true (disable it deliberately, in a separate apply, before a planned destroy).',
   docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html#USER_DeletionProtection',
   resourceTypes: ['aws_db_instance', 'aws_rds_cluster'],

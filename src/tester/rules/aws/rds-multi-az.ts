@@ -1,6 +1,6 @@
 import type { Rule } from '../types.js';
 import { boolAttr } from '../util.js';
-import { isAuroraInstance, isReplica } from './rds-common.js';
+import { isAuroraInstance } from './rds-common.js';
 
 export const rdsMultiAz: Rule = {
   id: 'IO_AWS_RDS_MULTI_AZ',
@@ -16,7 +16,6 @@ export const rdsMultiAz: Rule = {
     const v = boolAttr(r.body, 'multi_az');
     if (v === true) return 'pass';
     if (v === 'unknown' || aurora === 'unknown') return 'unknown';
-    if (isReplica(r.body) && v === undefined) return 'unknown'; // replicas are often single-AZ by design
     return 'fail';
   },
 };

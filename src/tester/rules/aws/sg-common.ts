@@ -42,6 +42,7 @@ function portCoverage(body: Record<string, unknown>, protocolKey: string, tcpOnl
     if (tcpOnly && port !== null && !(p === 'tcp' || p === '6')) return 'no';
     if (from === 'unknown' || to === 'unknown') return 'maybe';
     if (from === undefined || to === undefined) return 'maybe';
+    if (from === -1 && to === -1) return 'yes'; // -1 is the API's "all"
     if (port === null) return from <= 0 && to >= 65535 ? 'yes' : 'no';
     return from <= port && port <= to ? 'yes' : 'no';
   };

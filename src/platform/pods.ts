@@ -1,0 +1,70 @@
+/**
+ * Pods stuck Pending in a namespace, each with the scheduler's word on it: the `PodScheduled=False`
+ * condition (`Unschedulable`, "0/2 nodes are available: 2 node(s) had untolerated taint
+ * {node.kubernetes.io/not-ready: }. preemption: …") and the pod's events. Events come in two shapes
+ * (core/v1 `involvedObject`/`message`/`count`/`lastTimestamp`, events.k8s.io/v1
+ * `regarding`/`note`/`series`); both are read. Events expire (about an hour): a pod may have none.
+ */
+import { condition, nameOf, namespaceOf, num, obj, str } from './k8s.js';
+import type { K8sObject, PendingPod, PodEventSummary } from './types.js';
+
+interface EventFor extends PodEventSummary {
+  kind: string | null;
+  namespace: string | null;
+  name: string | null;
+  uid: string | null;
+}
+
+function normaliseEvent(e: K8sObject): EventFor {
+  const target = obj(e.involvedObject ?? e.regarding);
+  const series = obj(e.series);
+  const count = num(series.count, 0) || num(e.count, 0) || num(e.deprecatedCount, 0) || 1;
+  const lastSeen =
+    str(series.lastObservedTime) ?? str(e.lastTimestamp) ?? str(e.deprecatedLastTimestamp) ?? str(e.eventTime) ?? str(e.firstTimestamp) ?? str(obj(e.metadata).creationTimestamp);
+  return {
+    kind: str(target.kind),
+    namespace: str(target.namespace) ?? str(obj(e.metadata).namespace),
+    name: str(target.name),
+    uid: str(target.uid),
+    type: str(e.type) ?? 'Normal',
+    reason: str(e.reason) ?? '',
+    message: (str(e.message) ?? str(e.note) ?? '').trim(),
+    count,
+    lastSeen,
+    source: str(obj(e.source).component) ?? str(e.reportingController) ?? str(e.reportingComponent),
+  };
+}
+
+/** Pending pods of `namespace` (null: every namespace), oldest first, each with its events newest first. */
+export function pendingPods(pods: K8sObject[], events: K8sObject[], namespace: string | null): PendingPod[] {
+  const normalised = events.map(normaliseEvent).filter((e) => e.kind === null || e.kind === 'Pod');
+  const pending = pods.filter((p) => str(obj(p.status).phase) === 'Pending' && (namespace === null || namespaceOf(p) === namespace));
+  const out = pending.map((p): PendingPod => {
+    const meta = obj(p.metadata);
+    const uid = str(meta.uid);
+    const name = nameOf(p);
+    const ns = namespaceOf(p);
+    const scheduled = condition(p, 'PodScheduled');
+    const mine = normalised
+      .filter((e) => e.name === name && (e.namespace ?? ns) === ns && (e.uid === null || uid === null || e.uid === uid))
+      .sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''))
+      .map(({ kind: _k, namespace: _n, name: _nm, uid: _u, ...rest }) => rest);
+    return {
+      namespace: ns,
+      name,
+      created: str(meta.creationTimestamp),
+      scheduled: scheduled && scheduled.status === 'False' ? { reason: str(scheduled.reason), message: str(scheduled.message) } : null,
+      events: mine,
+    };
+  });
+  return out.sort((a, b) => (a.created ?? '').localeCompare(b.created ?? '') || a.name.localeCompare(b.name));
+}
+
+/** The most telling line for a pending pod: the newest Warning event, else the scheduler condition. */
+export function pendingReason(p: PendingPod): { reason: string | null; message: string | null } {
+  const warning = p.events.find((e) => e.type === 'Warning');
+  if (warning) return { reason: warning.reason, message: warning.message };
+  if (p.scheduled) return p.scheduled;
+  const any = p.events[0];
+  return any ? { reason: any.reason, message: any.message } : { reason: null, message: null };
+}

@@ -181,7 +181,7 @@ async function ensureLine(file: string, line: string): Promise<void> {
   await writeFile(file, `${text.length > 0 && !text.endsWith('\n') ? '\n' : ''}${line}\n`, { flag: 'a' });
 }
 
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   // Makes the new file's directory entry durable; some platforms cannot open directories, which is fine.
   try {
     const handle = await open(dir, 'r');

@@ -19,3 +19,39 @@ export function reader(name: string): ClusterReader {
 export function items(scenario: string, file: string): K8sObject[] {
   return (JSON.parse(readFileSync(path.join(PLATFORM_FIXTURES, scenario, file), 'utf8')) as { items: K8sObject[] }).items;
 }
+
+import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+export const FAKE_KUBECTL_BIN = fileURLToPath(new URL('../fixtures/fake-bin/kubectl-platform/', import.meta.url));
+
+/**
+ * A PATH holding only the fake kubectl and `node` (so nothing else is found), plus the file the
+ * fake appends its argv to. `calls()` returns and forgets the recorded calls.
+ */
+export function kubectlSandbox() {
+  const root = mkdtempSync(path.join(tmpdir(), 'infra-ops-platform-'));
+  const nodeDir = path.join(root, 'node-only');
+  mkdirSync(nodeDir);
+  symlinkSync(process.execPath, path.join(nodeDir, 'node'));
+  const argvFile = path.join(root, 'argv.jsonl');
+  return {
+    root,
+    env(scenario: string, extra: Record<string, string> = {}): Record<string, string> {
+      return { PATH: [FAKE_KUBECTL_BIN, nodeDir].join(path.delimiter), FAKE_ARGV_FILE: argvFile, FAKE_KUBECTL_DIR: scenarioDir(scenario), ...extra };
+    },
+    /** PATH without kubectl. */
+    envWithoutKubectl(): Record<string, string> {
+      return { PATH: nodeDir };
+    },
+    calls(): string[][] {
+      if (!existsSync(argvFile)) return [];
+      const lines = readFileSync(argvFile, 'utf8').split('\n').filter(Boolean);
+      rmSync(argvFile);
+      return lines.map((l) => (JSON.parse(l) as { argv: string[] }).argv);
+    },
+    cleanup() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

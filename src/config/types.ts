@@ -1,3 +1,5 @@
+import type { PlatformConfig } from '../platform/types.js';
+
 /** Mirrors schemas/config.schema.json (the schema is the source of truth; tests check both agree on the template). */
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
 
@@ -46,6 +48,8 @@ export interface InfraOpsConfig {
   test?: { scanners?: ScannerName[]; timeoutSeconds?: number; formats?: ReportFormat[] };
   debug?: { minConfidence?: 'low' | 'medium' | 'high'; maxAlternatives?: number; useKnowledgeBase?: boolean };
   approval?: ApprovalConfig;
+  /** `platform:` — health gates and phases (see src/platform/types.ts). */
+  platform?: PlatformConfig;
 }
 
 export type ApprovalTier = 'trivial' | 'low' | 'medium' | 'critical';

@@ -137,6 +137,8 @@ export interface PlatformConfig {
   timeoutSeconds?: number;
   /** How long a Helm release may stay pending-* before it counts as stuck (default 10). */
   pendingGraceMinutes?: number;
+  /** The cluster DNS deployment `platform status` shows: `name` (in kube-system) or `namespace/name`. */
+  dnsDeployment?: string;
   phases?: PhaseSpec[];
 }
 

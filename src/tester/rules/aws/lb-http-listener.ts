@@ -33,7 +33,8 @@ export const lbHttpListener: Rule = {
   resourceTypes: LISTENER_TYPES,
   check(r, ctx) {
     const proto = strAttr(r.body, 'protocol');
-    if (proto === UNKNOWN) return 'unknown';
+    // whatever the protocol, a listener that redirects everything to HTTPS serves nothing over HTTP
+    if (proto === UNKNOWN) return redirectsToHttps(r.body) === 'pass' ? 'pass' : 'unknown';
     if (proto !== undefined && proto.toUpperCase() !== 'HTTP') return 'pass';
     if (proto === undefined) {
       // without a protocol, network/gateway listeners are not HTTP; only a known ALB defaults to HTTP

@@ -1,5 +1,14 @@
+import { isUnresolved } from '../../hcl/load.js';
 import type { Rule } from '../types.js';
 import { strAttr, UNKNOWN } from '../util.js';
+import { fixedValue } from './s3-policy-public.js';
+
+/** The permission's arguments that become conditions on the policy statement, with their condition keys. */
+const SOURCES: Array<[string, string]> = [
+  ['source_arn', 'aws:sourcearn'],
+  ['source_account', 'aws:sourceaccount'],
+  ['principal_org_id', 'aws:principalorgid'],
+];
 
 export const lambdaPublicPermission: Rule = {
   id: 'IO_AWS_LAMBDA_PUBLIC_PERMISSION',
@@ -13,8 +22,14 @@ export const lambdaPublicPermission: Rule = {
     const p = strAttr(r.body, 'principal');
     if (p === UNKNOWN) return 'unknown';
     if (p !== '*') return 'pass';
-    // a condition narrows "*" to a source
-    if (['source_arn', 'source_account', 'principal_org_id'].some((k) => r.body[k] !== undefined && r.body[k] !== null)) return 'pass';
-    return 'fail';
+    // source_arn / source_account / principal_org_id narrow "*" to one caller, unless they are wildcards
+    let maybe = false;
+    for (const [attr, key] of SOURCES) {
+      const v = r.body[attr];
+      if (v === undefined || v === null) continue;
+      if (typeof v !== 'string' || isUnresolved(v)) maybe = true;
+      else if (fixedValue(key, v)) return 'pass';
+    }
+    return maybe ? 'unknown' : 'fail';
   },
 };

@@ -49,8 +49,8 @@ const NARROWING_KEYS = new Set(
 /** Operators that require the key to match (the `Not` forms and `IfExists` let other callers through). */
 const MATCHING_OPERATORS = new Set(['stringequals', 'stringequalsignorecase', 'stringlike', 'arnequals', 'arnlike', 'ipaddress']);
 
-/** Is this one value fixed enough to narrow the audience? */
-function fixedValue(key: string, value: string): boolean {
+/** Is this one value fixed enough to narrow the audience? (`key` lower-case) */
+export function fixedValue(key: string, value: string): boolean {
   if (key === 'aws:sourceip') {
     const m = /\/(\d+)$/.exec(value.trim());
     const prefix = m ? Number(m[1]) : value.includes(':') ? 128 : 32;

@@ -125,6 +125,54 @@ export function buildProgram(): Command {
     .description('list the built-in Terraform rules: id, severity, title, and the checkov/tfsec/trivy ids they match')
     .action(run(async () => (await import('./commands/rules.js')).rulesCommand));
 
+  const approval = program.command('approval').description('risk tiers of cluster actions, review requests and decisions with SLAs (.infra-ops/approvals/)');
+  const actionFlags = (cmd: Command): Command =>
+    common(cmd)
+      .option('--verb <verb>', 'what the action does: delete, drain, cordon, restart, rollback, scale, patch, set-resources, set-image, apply, exec, get…')
+      .option('--kind <kind>', 'what it acts on: pod, deployment, pvc, pv, namespace, node… (kubectl short names work)')
+      .option('-n, --namespace <ns>', 'namespace of the object')
+      .option('--name <name>', 'name of the object')
+      .option('--env <name>', 'environment the cluster belongs to (required)')
+      .option('--production', 'treat the environment as production (default: config, else a name like prod)')
+      .option('--no-production', 'treat the environment as non-production');
+  actionFlags(approval.command('tier'))
+    .description('the risk tier of an action (trivial, low, medium, critical), the rule that decided it and its review SLA')
+    .action(run(async () => (await import('./commands/approval.js')).approvalTierCommand));
+  actionFlags(approval.command('request'))
+    .description('ask for review of an action: records id, tier, deadline; trivial actions are auto-approved')
+    .option('--reason <text>', 'why the action is needed (e.g. the diagnosis)')
+    .option('--requested-by <name>', 'who asks (default: $USER)')
+    .action(run(async () => (await import('./commands/approval.js')).approvalRequestCommand));
+  common(approval.command('decide'))
+    .description('approve, reject or conditionally approve a pending request')
+    .argument('<id>', 'request id from `approval request` (apr-…)')
+    .addOption(new Option('--decision <decision>', 'the decision').choices(['approve', 'reject', 'conditional']).makeOptionMandatory())
+    .requiredOption('--approver <name>', 'who decides (not the requester, for medium and critical)')
+    .option('--justification <text>', 'why (required to reject, and for critical actions)')
+    .option('--condition <text>', 'with conditional: a condition the action must meet (repeatable)', collect)
+    .action(run(async () => (await import('./commands/approval.js')).approvalDecideCommand));
+  common(approval.command('list'))
+    .description('requests with their status and SLA; breaches are decisions after the deadline or requests still pending past it')
+    .option('--pending', 'only undecided requests', false)
+    .option('--breached', 'only SLA breaches (exit 1 when there is any)', false)
+    .action(run(async () => (await import('./commands/approval.js')).approvalListCommand));
+
+  const audit = program.command('audit').description('the hash-chained audit trail of medium and critical actions (.infra-ops/audit/)');
+  common(audit.command('record'))
+    .description('append the record (PHR) of an action: before-state, analysis, approval, safety checks, commands, after-state, rollback')
+    .requiredOption('-f, --file <file>', 'the record as JSON (schemas/audit-record.schema.json)')
+    .action(run(async () => (await import('./commands/audit.js')).auditRecordCommand));
+  common(audit.command('list'))
+    .description('the records, oldest first')
+    .action(run(async () => (await import('./commands/audit.js')).auditListCommand));
+  common(audit.command('show'))
+    .description('one record in full, and whether it is intact')
+    .argument('<id>', 'phr-<seq> or the seq number')
+    .action(run(async () => (await import('./commands/audit.js')).auditShowCommand));
+  common(audit.command('verify'))
+    .description('check the chain: names edited, removed, reordered or truncated records (exit 1)')
+    .action(run(async () => (await import('./commands/audit.js')).auditVerifyCommand));
+
   const test = common(program.command('test'))
     .description('test a Terraform directory before (pre) or after (post) deploying: scanners, rules, compliance, cost, state, health')
     .argument('[dir]', 'Terraform root module (default: iac.dir from the config, else the project folder)')
@@ -146,11 +194,28 @@ export function buildProgram(): Command {
     .option('--limit <n>', 'most recent runs to list', '20')
     .action(run(async () => (await import('./commands/test-history.js')).testHistoryCommand));
 
+  const platform = program.command('platform').description('platform health gates: nodes, CoreDNS, Helm releases, Pending pods; phases and their gates declared in config');
+  const platformOptions = (c: Command): Command =>
+    common(c)
+      .option('--context <name>', 'kubectl context')
+      .option('--kubeconfig <file>', 'kubeconfig file')
+      .option('--from-dir <dir>', 'read recorded `kubectl get … -o json` files instead of the cluster: nodes.json, deployments.json, pods.json, events.json, helm-secrets.json')
+      .option('--timeout <seconds>', 'per kubectl call (default: platform.timeoutSeconds, else 30)')
+      .option('--now <time>', 'reference time for "stuck since" judgements (ISO; default now)');
+  platformOptions(platform.command('status'))
+    .description('everything at a glance: nodes Ready, CoreDNS, Helm releases (needsRepair and the repair), Pending pods with their events')
+    .option('-n, --namespace <ns>', 'only this namespace for Helm releases and Pending pods (repeatable; default: all)', collect)
+    .option('--dns <name>', 'cluster DNS deployment, name or namespace/name (default: platform.dnsDeployment, else kube-system/coredns)')
+    .action(run(async () => (await import('./commands/platform.js')).platformStatusCommand));
+  platformOptions(platform.command('check'))
+    .description('judge a phase and the phases it depends on: completed (exit 0), blocked (exit 3: blockers and the phase to fix first) or error (exit 1: cluster unreadable)')
+    .option('--phase <name>', 'phase to check (from platform.phases in the config; default phases: cluster, networking)')
+    .action(run(async () => (await import('./commands/platform.js')).platformCheckCommand));
+
   // Later capabilities: listed so users can find them, answered plainly.
   for (const [name, what] of [
     ['deploy', 'the staged deploy workflow'],
     ['diagnose', 'Kubernetes pod/workload diagnosis'],
-    ['platform', 'platform health gates'],
     ['operate', 'Day-2 Kubernetes operations'],
   ] as const) {
     common(program.command(name))

@@ -18,7 +18,7 @@ export const CAPABILITIES = {
   test: 'available',
   deploy: 'not available yet',
   diagnose: 'not available yet',
-  platform: 'not available yet',
+  platform: 'available',
   operate: 'not available yet',
 } as const;
 

@@ -16,6 +16,8 @@ export const CAPABILITIES = {
   init: 'available',
   rules: 'available',
   test: 'available',
+  approval: 'available',
+  audit: 'available',
   deploy: 'not available yet',
   diagnose: 'not available yet',
   platform: 'available',

@@ -22,7 +22,7 @@ export const deploymentReady: GateDefinition<Spec> = {
         [key]: { found: d.found, replicas: d.replicas, readyReplicas: d.readyReplicas, availableReplicas: d.availableReplicas, ready: d.ready, conditions: d.conditions },
       },
     };
-    if (d.ready) return { passed: true, summary: `${key} ${d.readyReplicas}/${d.replicas} ready`, evidence, blockers: [] };
+    if (d.ready) return { passed: true, summary: `${d.readyReplicas}/${d.replicas} ready`, evidence, blockers: [] };
     const dns = ns === 'kube-system' && DNS.has(spec.name);
     const code: BlockerCode = dns ? 'COREDNS_NOT_READY' : d.found ? 'DEPLOYMENT_NOT_READY' : 'DEPLOYMENT_NOT_FOUND';
     const what = dns ? `CoreDNS (${key})` : `Deployment ${key}`;
@@ -35,6 +35,6 @@ export const deploymentReady: GateDefinition<Spec> = {
       ? [`kubectl -n ${ns} rollout status deployment/${spec.name} --timeout=120s`, `kubectl -n ${ns} get pods -o wide`, `infra-ops diagnose deployment ${spec.name} -n ${ns}`]
       : [`kubectl -n ${ns} get deployments`];
     if (dns) fix.push('CoreDNS needs Ready nodes with a working network plugin (CNI): check the nodes first');
-    return { passed: false, summary: `${key} ${d.found ? `${d.readyReplicas}/${d.replicas} ready` : 'not found'}`, evidence, blockers: [{ code, message, fix }] };
+    return { passed: false, summary: d.found ? `${d.readyReplicas}/${d.replicas} ready` : 'not found', evidence, blockers: [{ code, message, fix }] };
   },
 };

@@ -32,12 +32,12 @@ export const helmRelease: GateDefinition<Spec> = {
     if (!r) {
       return {
         passed: false,
-        summary: `${key} not installed`,
+        summary: 'not installed',
         evidence,
         blockers: [{ code: 'RELEASE_NOT_FOUND', message: `Helm release ${key} is not installed (no helm.sh/release.v1 secret in ${spec.namespace})`, fix: [`helm install ${spec.release} <chart> -n ${spec.namespace} --create-namespace`] }],
       };
     }
-    const summary = `${key} revision ${r.revision} ${r.status}${r.needsRepair ? ' (needs repair)' : ''}`;
+    const summary = `revision ${r.revision} ${r.status}${r.needsRepair ? ' (needs repair)' : ''}`;
     if (r.status === 'deployed') return { passed: true, summary, evidence, blockers: [] };
     const code: BlockerCode = r.status === 'failed' ? 'RELEASE_FAILED' : r.status.startsWith('pending-') ? 'RELEASE_PENDING' : 'RELEASE_NOT_DEPLOYED';
     const said = r.description ? `: ${r.description}` : '';

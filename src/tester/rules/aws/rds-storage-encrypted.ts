@@ -17,6 +17,7 @@ export const rdsStorageEncrypted: Rule = {
     if (v === true) return 'pass';
     if (v === 'unknown' || aurora === 'unknown') return 'unknown';
     if (isReplica(r.body) && v === undefined) return 'unknown'; // inherits from the source
+    if (v === undefined && r.body['snapshot_identifier'] !== undefined && r.body['snapshot_identifier'] !== null) return 'unknown'; // inherits the snapshot's
     return 'fail';
   },
 };

@@ -1,6 +1,6 @@
 /**
  * Reading the cluster for the platform gates: a few `kubectl get … -o json` lists, from the real
- * kubectl (execa via `runTool`: argument arrays, a timeout, never a shell) or from files recorded
+ * kubectl (src/diagnose/kubectl.ts: argument arrays, a timeout, never a shell) or from files recorded
  * earlier (`--from-dir DIR`: nodes.json, deployments.json, pods.json, events.json,
  * helm-secrets.json), so an offline user and the tests see exactly what the cluster said.
  *
@@ -9,17 +9,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { findBinary, oneLine, runTool } from '../tester/tools/exec.js';
+import { CliError } from '../cli/exit-codes.js';
+import { Kubectl, KUBECTL_INSTALL } from '../diagnose/kubectl.js';
 import type { K8sObject } from './types.js';
 
-export const KUBECTL_INSTALL = 'apt-get install kubectl (or https://kubernetes.io/docs/tasks/tools/)';
 export const HELM_SECRET_TYPE = 'helm.sh/release.v1';
 
 export class ClusterReadError extends Error {
   override name = 'ClusterReadError';
   constructor(
     message: string,
-    /** `kubectl.missing`, `kubectl.failed`, `kubectl.timeout`, `output.invalid`, `file.missing`. */
+    /** kubectl's (`kubectl.missing`, `kubectl.unreachable`, `kubectl.forbidden`, `kubectl.timeout`…), or `output.invalid`, `file.missing`. */
     readonly code: string,
   ) {
     super(message);
@@ -56,8 +56,8 @@ export interface KubectlOptions {
 /** The `kubectl` argument array for one list (global flags first). Exported for tests and docs. */
 export function kubectlArgs(resource: Resource, namespace: string | null, opts: Pick<KubectlOptions, 'context' | 'kubeconfig'> = {}): string[] {
   const global: string[] = [];
-  if (opts.kubeconfig) global.push('--kubeconfig', opts.kubeconfig);
   if (opts.context) global.push('--context', opts.context);
+  if (opts.kubeconfig) global.push('--kubeconfig', opts.kubeconfig);
   const scope = resource === 'nodes' ? [] : namespace === null ? ['--all-namespaces'] : ['--namespace', namespace];
   switch (resource) {
     case 'nodes':
@@ -109,44 +109,32 @@ function memoised(read: (resource: Resource, namespace: string | null) => Promis
   };
 }
 
-/** Reads the live cluster with the real kubectl. */
+/**
+ * Reads the live cluster with the real kubectl, through the diagnosis module's runner
+ * (src/diagnose/kubectl.ts: argument arrays via runTool, a timeout, failures classified as
+ * missing / unreachable / no context / not logged in / forbidden / timed out). Its errors become
+ * {@link ClusterReadError}s with the same code, so a gate reports `error` instead of guessing.
+ */
 export function kubectlReader(opts: KubectlOptions = {}): ClusterReader {
-  const env = opts.env ?? process.env;
-  const timeoutMs = opts.timeoutMs ?? 30_000;
-  let bin: Promise<string | null> | undefined;
+  const k = new Kubectl({ context: opts.context, kubeconfig: opts.kubeconfig, timeoutMs: opts.timeoutMs ?? 30_000, env: opts.env });
   return {
     kind: 'kubectl',
     context: opts.context ?? null,
     dir: null,
     list: memoised(async (resource, namespace) => {
-      bin ??= findBinary('kubectl', env);
-      const exe = await bin;
-      if (!exe) throw new ClusterReadError(`kubectl is not installed (not found on PATH) — install: ${KUBECTL_INSTALL}`, 'kubectl.missing');
-      const args = kubectlArgs(resource, namespace, opts);
-      const shown = `kubectl ${args.join(' ')}`;
-      const run = await runTool(exe, args, { timeoutMs, env });
-      if (run.timedOut) throw new ClusterReadError(`${shown}: ${run.error} — is the API server reachable?`, 'kubectl.timeout');
-      if (run.error) throw new ClusterReadError(`${shown}: ${run.error}`, 'kubectl.failed');
-      if (run.exitCode !== 0) {
-        const why = kubectlError(run.stderr) ?? `exit code ${run.exitCode}`;
-        throw new ClusterReadError(`${shown} failed: ${why}`, 'kubectl.failed');
+      // The runner adds --context/--kubeconfig in front and `-o json` at the end.
+      const args = kubectlArgs(resource, namespace).slice(0, -2);
+      try {
+        return await k.list(args, { kind: resource === 'helm-secrets' ? 'secrets' : resource, namespace: namespace ?? undefined }, { namespaced: false });
+      } catch (err) {
+        if (!(err instanceof CliError)) throw err;
+        if (err.code === 'kubectl.missing') {
+          throw new ClusterReadError(`kubectl is not installed (not found on PATH) — install: ${KUBECTL_INSTALL}; or pass recorded lists with --from-dir`, err.code);
+        }
+        throw new ClusterReadError(err.message, err.code);
       }
-      return itemsOf(parseJson(run.stdout, shown), shown);
     }),
   };
-}
-
-/**
- * The line of kubectl's stderr that says what went wrong. kubectl prints klog lines first
- * (`E1120 10:15:02.123456 12345 memcache.go:265] couldn't get current server API group list: …`)
- * and its own verdict last (`The connection to the server … was refused`, `Error from server
- * (Forbidden): …`, `error: You must be logged in to the server (Unauthorized)`).
- */
-export function kubectlError(stderr: string): string | null {
-  const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const verdict = [...lines].reverse().find((l) => !/^[IWEF]\d{4} \d{2}:\d{2}:\d{2}/.test(l));
-  const line = verdict ?? lines[lines.length - 1];
-  return line ? oneLine(line) : null;
 }
 
 /** Reads lists recorded with `kubectl get … -o json > FILE` from `dir`. */

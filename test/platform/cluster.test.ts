@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ClusterReadError, filesReader, kubectlArgs, kubectlError, kubectlReader } from '../../src/platform/cluster.js';
+import { ClusterReadError, filesReader, kubectlArgs, kubectlReader } from '../../src/platform/cluster.js';
 import { kubectlSandbox, scenarioDir } from './helpers.js';
 
 const box = kubectlSandbox();
@@ -30,7 +30,7 @@ describe('kubectl reader (fake kubectl on PATH)', () => {
     expect(secrets.map((s) => (s.metadata as { name: string }).name)).toEqual(['sh.helm.release.v1.karpenter.v1', 'sh.helm.release.v1.karpenter.v2']);
     expect(deployments.map((d) => (d.metadata as { name: string }).name)).toEqual(['coredns', 'ebs-csi-controller']);
     expect(pods).toHaveLength(2);
-    const g = ['--kubeconfig', '/tmp/kube config $(x)', '--context', 'arn:aws:eks:us-east-2:111122223333:cluster/ingext'];
+    const g = ['--context', 'arn:aws:eks:us-east-2:111122223333:cluster/ingext', '--kubeconfig', '/tmp/kube config $(x)'];
     expect(box.calls()).toEqual([
       [...g, 'get', 'nodes', '-o', 'json'],
       [...g, 'get', 'secrets', '--namespace', 'karpenter', '--field-selector', 'type=helm.sh/release.v1', '-o', 'json'],
@@ -42,19 +42,20 @@ describe('kubectl reader (fake kubectl on PATH)', () => {
   it('no kubectl on PATH: an error that says how to install it', async () => {
     const e = await readError(kubectlReader({ env: box.envWithoutKubectl() }).list('nodes', null));
     expect(e.code).toBe('kubectl.missing');
-    expect(e.message).toBe('kubectl is not installed (not found on PATH) — install: apt-get install kubectl (or https://kubernetes.io/docs/tasks/tools/)');
+    expect(e.message).toBe('kubectl is not installed (not found on PATH) — install: apt-get install kubectl (or https://kubernetes.io/docs/tasks/tools/); or pass recorded lists with --from-dir');
   });
 
   it('an unreachable API server: kubectl\'s own verdict, not its klog noise', async () => {
     const e = await readError(kubectlReader({ env: box.env('healthy', { FAKE_KUBECTL_FAIL: 'unreachable' }) }).list('nodes', null));
-    expect(e.code).toBe('kubectl.failed');
-    expect(e.message).toBe('kubectl get nodes -o json failed: The connection to the server localhost:8080 was refused - did you specify the right host or port?');
+    expect(e.code).toBe('kubectl.unreachable');
+    expect(e.message).toBe('cannot reach the cluster (the current context): The connection to the server localhost:8080 was refused - did you specify the right host or port? — check the API server address, VPN/network access, or pick another --context');
   });
 
   it('RBAC forbids secrets: that list fails with the server message, the others still work', async () => {
     const r = kubectlReader({ env: box.env('healthy', { FAKE_KUBECTL_FAIL: 'forbidden-secrets' }) });
     const e = await readError(r.list('helm-secrets', 'karpenter'));
-    expect(e.message).toMatch(/^kubectl get secrets --namespace karpenter --field-selector type=helm.sh\/release.v1 -o json failed: Error from server \(Forbidden\): secrets is forbidden: User ".*" cannot list resource "secrets" in API group "" in the namespace "karpenter"$/);
+    expect(e.code).toBe('kubectl.forbidden');
+    expect(e.message).toMatch(/^not allowed: Error from server \(Forbidden\): secrets is forbidden: User ".*" cannot list resource "secrets" in API group "" in the namespace "karpenter" — ask for read access/);
     expect(await r.list('nodes', null)).toHaveLength(2);
     box.calls();
   });
@@ -62,14 +63,13 @@ describe('kubectl reader (fake kubectl on PATH)', () => {
   it('a kubectl that never answers is stopped at the timeout', async () => {
     const e = await readError(kubectlReader({ env: box.env('healthy', { FAKE_KUBECTL_FAIL: 'hang' }), timeoutMs: 300 }).list('nodes', null));
     expect(e.code).toBe('kubectl.timeout');
-    expect(e.message).toMatch(/^kubectl get nodes -o json: timed out after 0\.3 s — is the API server reachable\?$/);
+    expect(e.message).toMatch(/^`kubectl get nodes -o json` timed out after 0\.3 s: the cluster \(the current context\) is not answering/);
     box.calls();
   });
 
-  it('kubectlError picks the verdict line after klog lines', () => {
-    expect(kubectlError('E1120 10:15:01.1 1 x.go:1] noise\nerror: You must be logged in to the server (Unauthorized)\n')).toBe('error: You must be logged in to the server (Unauthorized)');
-    expect(kubectlError('')).toBeNull();
+  it('builds the argument array of each list', () => {
     expect(kubectlArgs('events', 'shop')).toEqual(['get', 'events', '--namespace', 'shop', '-o', 'json']);
+    expect(kubectlArgs('nodes', 'ignored', { context: 'c' })).toEqual(['--context', 'c', 'get', 'nodes', '-o', 'json']);
   });
 });
 

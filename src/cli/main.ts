@@ -171,6 +171,7 @@ export function buildProgram(): Command {
     .action(run(async () => (await import('./commands/audit.js')).auditShowCommand));
   common(audit.command('verify'))
     .description('check the chain: names edited, removed, reordered or truncated records (exit 1)')
+    .option('--anchor <seq:hash>', 'a head printed by an earlier verify: also fails when records were cut from the end')
     .action(run(async () => (await import('./commands/audit.js')).auditVerifyCommand));
 
   const test = common(program.command('test'))
@@ -194,6 +195,29 @@ export function buildProgram(): Command {
     .option('--limit <n>', 'most recent runs to list', '20')
     .action(run(async () => (await import('./commands/test-history.js')).testHistoryCommand));
 
+  const diagnose = program.command('diagnose').description('Kubernetes diagnosis: root cause with evidence and remediation (kubectl, or objects from files)');
+  for (const [sub, arg, what, fn] of [
+    ['pod', '[name]', 'a pod: the root cause (CrashLoopBackOff and why, OOMKilled, image pull, Pending, config, probes…), failing container, evidence, remediation', 'diagnosePodCommand'],
+    ['deployment', '[name]', 'a deployment: stuck rollout, unavailable replicas, and why the newest ReplicaSet\'s pods fail', 'diagnoseDeploymentCommand'],
+    ['node', '[name]', 'a node: NotReady and its condition (CNI, runtime, kubelet stopped posting), pressure, cordon, taints', 'diagnoseNodeCommand'],
+    ['service', '[name]', 'a service: selector matching no pods, no ready endpoints, targetPort not exposed', 'diagnoseServiceCommand'],
+    ['namespace', '<namespace>', 'every unhealthy pod of a namespace, grouped by root cause', 'diagnoseNamespaceCommand'],
+  ] as const) {
+    common(diagnose.command(sub))
+      .description(what)
+      .argument(arg, sub === 'namespace' ? 'the namespace' : `${sub} name (optional with --file/--pod-file holding one)`)
+      .option('-n, --namespace <ns>', 'namespace (default: the kubectl context\'s)')
+      .option('--context <name>', 'kubectl context')
+      .option('--kubeconfig <file>', 'kubeconfig file')
+      .option('--file <file>', 'objects from a file instead of the cluster: JSON or YAML, a List, any kinds (repeatable)', collect)
+      .option('--pod-file <file>', 'pod(s) from a file (`kubectl get pod -o json|yaml`; repeatable)', collect)
+      .option('--events-file <file>', 'events from a file (`kubectl get events -o json`; repeatable)', collect)
+      .option('--logs-file <[container[:previous]=]file>', 'container logs from a file (repeatable; without a name: the failing container)', collect)
+      .option('--timeout <seconds>', 'per kubectl call (default 30)')
+      .option('--now <time>', 'reference time for "how long ago" (ISO; default now)')
+      .action(run(async () => (await import('./commands/diagnose.js'))[fn]));
+  }
+
   const platform = program.command('platform').description('platform health gates: nodes, CoreDNS, Helm releases, Pending pods; phases and their gates declared in config');
   const platformOptions = (c: Command): Command =>
     common(c)
@@ -215,7 +239,6 @@ export function buildProgram(): Command {
   // Later capabilities: listed so users can find them, answered plainly.
   for (const [name, what] of [
     ['deploy', 'the staged deploy workflow'],
-    ['diagnose', 'Kubernetes pod/workload diagnosis'],
     ['operate', 'Day-2 Kubernetes operations'],
   ] as const) {
     common(program.command(name))

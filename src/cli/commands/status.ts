@@ -19,7 +19,7 @@ export const CAPABILITIES = {
   approval: 'available',
   audit: 'available',
   deploy: 'not available yet',
-  diagnose: 'not available yet',
+  diagnose: 'available',
   platform: 'available',
   operate: 'not available yet',
 } as const;

@@ -1,7 +1,7 @@
 import { entryHash, GENESIS_HASH } from './canonical.js';
 import type { AuditEntry } from './types.js';
 
-export type ChainProblemKind = 'torn' | 'invalid' | 'edited' | 'removed' | 'reordered' | 'duplicate' | 'chain-broken';
+export type ChainProblemKind = 'torn' | 'invalid' | 'edited' | 'removed' | 'reordered' | 'duplicate' | 'chain-broken' | 'anchor';
 
 export interface ChainProblem {
   kind: ChainProblemKind;
@@ -136,4 +136,35 @@ export function verifyChain(text: string): ChainReport {
   problems.sort((a, b) => a.line - b.line);
   const tail = bySeq.get(lastSeq);
   return { records: entries.length, lastSeq, lastHash: tail ? tail.entry.hash : GENESIS_HASH, problems, entries };
+}
+
+/** `seq:hash` as `audit verify` prints it for the last record. */
+export function parseAnchor(text: string): { seq: number; hash: string } | null {
+  const m = /^([1-9][0-9]*):([0-9a-f]{64})$/.exec(text.trim());
+  return m ? { seq: Number(m[1]), hash: m[2]! } : null;
+}
+
+/**
+ * A chain cannot show that records were cut from its end. An anchor can: the `seq:hash` of a record
+ * noted elsewhere earlier (a ticket, a commit, a chat); the log must still hold that very record.
+ */
+export function anchorProblem(report: ChainReport, anchor: { seq: number; hash: string }): ChainProblem | null {
+  const found = report.entries.find((e) => e.entry.seq === anchor.seq);
+  if (!found) {
+    return {
+      kind: 'anchor',
+      line: report.entries.length > 0 ? report.entries[report.entries.length - 1]!.line : 1,
+      seq: anchor.seq,
+      message: `anchor seq ${anchor.seq} is not in the log (it ends at seq ${report.lastSeq}): records were cut from the end`,
+    };
+  }
+  if (found.entry.hash !== anchor.hash) {
+    return {
+      kind: 'anchor',
+      line: found.line,
+      seq: anchor.seq,
+      message: `seq ${anchor.seq} (line ${found.line}) has hash ${found.entry.hash.slice(0, 12)}…, not the anchor's ${anchor.hash.slice(0, 12)}…: the chain was rewritten`,
+    };
+  }
+  return null;
 }

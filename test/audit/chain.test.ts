@@ -4,7 +4,7 @@ import { createRequest, decideRequest } from '../../src/approval/decisions.js';
 import { resolveApprovalSettings } from '../../src/approval/settings.js';
 import { classifyAction } from '../../src/approval/tier.js';
 import { canonicalJson, entryHash, GENESIS_HASH } from '../../src/audit/canonical.js';
-import { verifyChain } from '../../src/audit/chain.js';
+import { anchorProblem, parseAnchor, verifyChain } from '../../src/audit/chain.js';
 import { recordAction } from '../../src/audit/record.js';
 import { appendAuditRecord, auditLogPath, readAuditLog } from '../../src/audit/store.js';
 import { APPROVAL, cleanup, phr, tempStateDir } from './helpers.js';
@@ -175,5 +175,22 @@ describe('recording an action needs a valid record and an approved request', () 
     await decideRequest(dir, { id: rejected.id, decision: 'reject', approver: 'lee', justification: 'wait for the fix' });
     await expect(recordAction(dir, phr({ approvalId: rejected.id }))).rejects.toThrow(/was rejected by lee/);
     await expect(recordAction(dir, phr({ approvalId: 'apr-20990101-00000000' }))).rejects.toMatchObject({ code: 'approval.unknown' });
+  });
+});
+
+describe('anchors', () => {
+  it('a noted head still in the log passes; cut from the end or rewritten, it fails', async () => {
+    const { dir, file, lines } = await logOf(4);
+    const full = await readAuditLog(dir);
+    const head = parseAnchor(`4:${full.lastHash}`)!;
+    expect(anchorProblem(full, head)).toBeNull();
+    rewrite(file, lines.slice(0, 3));
+    const cut = await readAuditLog(dir);
+    expect(cut.problems).toEqual([]);
+    expect(anchorProblem(cut, head)).toMatchObject({ kind: 'anchor', seq: 4, message: 'anchor seq 4 is not in the log (it ends at seq 3): records were cut from the end' });
+    // an attacker re-chains a new record 4 from the cut log: same seq, other hash
+    await appendAuditRecord(dir, phr({ summary: 'forged' }), APPROVAL);
+    expect(anchorProblem(await readAuditLog(dir), head)).toMatchObject({ kind: 'anchor', seq: 4, message: expect.stringContaining('the chain was rewritten') });
+    expect(parseAnchor('4:abc')).toBeNull();
   });
 });

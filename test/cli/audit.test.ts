@@ -72,10 +72,20 @@ describe('infra-ops audit', () => {
 
     const verify = cli(['audit', 'verify'], { cwd: root });
     expect(verify.status).toBe(0);
-    expect(verify.stdout).toBe('3 records, chain intact\n');
+    expect(verify.stdout).toMatch(/^3 records, chain intact\nhead 3:[0-9a-f]{64} \(note it;/);
     const vj = cli(['audit', 'verify', '--json'], { cwd: root }).json();
     expect(schemaErrors('audit-verify', vj)).toEqual([]);
-    expect(vj).toMatchObject({ ok: true, records: 3, lastSeq: 3, problems: [] });
+    expect(vj).toMatchObject({ ok: true, records: 3, lastSeq: 3, problems: [], head: `3:${vj.lastHash}` });
+
+    // records cut from the end leave an intact chain; only an anchor noted earlier shows it
+    const file = join(root, '.infra-ops', 'audit', 'records.jsonl');
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    writeFileSync(file, `${lines.slice(0, 2).join('\n')}\n`);
+    expect(cli(['audit', 'verify'], { cwd: root }).status).toBe(0);
+    const cut = cli(['audit', 'verify', '--anchor', vj.head], { cwd: root });
+    expect(cut.status).toBe(1);
+    expect(cut.stdout).toContain('anchor seq 3 is not in the log (it ends at seq 2): records were cut from the end');
+    expect(cli(['audit', 'verify', '--anchor', 'latest'], { cwd: root }).status).toBe(2);
   });
 
   it('verify exits 1 and names each problem: an edited record and a removed one', async () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { entryHash } from '../../audit/canonical.js';
+import { anchorProblem, parseAnchor } from '../../audit/chain.js';
 import { recordAction } from '../../audit/record.js';
 import { readAuditLog } from '../../audit/store.js';
 import type { AuditEntry } from '../../audit/types.js';
@@ -127,16 +128,28 @@ function showLines(e: AuditEntry, intact: boolean, problems: string[]): string[]
   ];
 }
 
+interface VerifyOptions extends CommonOptions {
+  anchor?: string;
+}
+
 export async function auditVerifyCommand(_opts: unknown, cmd: Command): Promise<void> {
-  const opts = cmd.opts<CommonOptions>();
+  const opts = cmd.opts<VerifyOptions>();
+  let anchor: { seq: number; hash: string } | null = null;
+  if (opts.anchor !== undefined) {
+    anchor = parseAnchor(opts.anchor);
+    if (!anchor) throw new CliError(`--anchor must be <seq>:<sha256 hex> as audit verify prints it, got "${opts.anchor}"`, EXIT.usage, 'input.invalid');
+  }
   const log = await readAuditLog(projectContext(opts).stateDir);
-  const ok = log.problems.length === 0;
+  const missing = anchor ? anchorProblem(log, anchor) : null;
+  const problems = missing ? [...log.problems, missing] : log.problems;
+  const ok = problems.length === 0;
+  const head = log.lastSeq > 0 ? `${log.lastSeq}:${log.lastHash}` : null;
   emit(
     {
-      data: { schemaVersion: 1 as const, ok, file: log.file, records: log.records, lastSeq: log.lastSeq, lastHash: log.lastHash, problems: log.problems },
+      data: { schemaVersion: 1 as const, ok, file: log.file, records: log.records, lastSeq: log.lastSeq, lastHash: log.lastHash, head, problems },
       human: (d) =>
         d.ok
-          ? `${d.records} records, chain intact`
+          ? [`${d.records} records, chain intact`, d.head ? `head ${d.head} (note it; \`audit verify --anchor ${d.head}\` later also shows records cut from the end)` : ''].filter(Boolean).join('\n')
           : [...d.problems.map((p) => paint(p.message, 'red')), `${d.records} records, ${d.problems.length} problem${d.problems.length === 1 ? '' : 's'}: the audit trail was changed`].join('\n'),
       exitCode: ok ? EXIT.ok : EXIT.failure,
     },

@@ -151,7 +151,8 @@ export const s3PolicyPublic: Rule = {
   resourceTypes: ['aws_s3_bucket_policy', 'aws_s3_bucket'],
   check(r, ctx) {
     const policy = r.body['policy'];
-    if (r.type === 'aws_s3_bucket' && (policy === undefined || policy === null)) return 'pass'; // no inline (legacy) policy
+    // no inline (legacy) policy on the bucket: nothing to judge here (an aws_s3_bucket_policy is judged itself)
+    if (r.type === 'aws_s3_bucket' && (policy === undefined || policy === null || policy === '')) return 'pass';
     const doc = ctx.dataSource(r, policy, 'aws_iam_policy_document');
     if (doc) return dataVerdict(doc);
     return jsonVerdict(policyDocument(policy));

@@ -72,9 +72,10 @@ describe('infra-ops platform check', () => {
     const ok = cli(['platform', 'check', '--phase', 'networking', '--json', '--context', 'prod-eu'], { cwd: project(), env: box.env('healthy') });
     expect(ok.status).toBe(0);
     expect(ok.json()).toMatchObject({ status: 'completed', source: { kind: 'kubectl', context: 'prod-eu', dir: null } });
-    expect(box.calls()).toEqual([
-      ['--context', 'prod-eu', 'get', 'nodes', '-o', 'json'],
+    // Gates read in parallel: the order of the calls is not fixed, their argument arrays are.
+    expect(box.calls().sort((a, b) => a.join(' ').localeCompare(b.join(' ')))).toEqual([
       ['--context', 'prod-eu', 'get', 'deployments', '--namespace', 'kube-system', '-o', 'json'],
+      ['--context', 'prod-eu', 'get', 'nodes', '-o', 'json'],
     ]);
     const down = cli(['platform', 'check', '--phase', 'networking', '--json'], { cwd: project(), env: box.env('healthy', { FAKE_KUBECTL_FAIL: 'unreachable' }) });
     expect(down.status).toBe(1);
@@ -116,6 +117,15 @@ describe('infra-ops platform check', () => {
     const notDir = cli(['platform', 'check', '--phase', 'cluster', '--from-dir', join(scenarioDir('healthy'), 'nodes.json')], { cwd: project() });
     expect(notDir.status).toBe(2);
     expect(notDir.stderr).toMatch(/--from-dir: not a directory/);
+    for (const [args, message] of [
+      [['--timeout', '0'], /--timeout must be a positive number of seconds, got "0"/],
+      [['--now', 'yesterday', '--from-dir', scenarioDir('healthy')], /--now must be an ISO time/],
+      [['--from-dir', scenarioDir('healthy'), '--context', 'prod'], /--from-dir reads recorded files: it cannot be combined with --context/],
+    ] as const) {
+      const r = cli(['platform', 'check', '--phase', 'cluster', ...args], { cwd: project(), env: box.envWithoutKubectl() });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
   });
 });
 

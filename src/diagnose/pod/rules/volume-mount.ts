@@ -1,0 +1,67 @@
+/**
+ * VolumeMountFailure: the kubelet cannot attach or mount a volume (`FailedMount`:
+ * `MountVolume.SetUp failed for volume "x" : …`, `Unable to attach or mount volumes: …`,
+ * `FailedAttachVolume` / `Multi-Attach error`), so the containers never start; or a subPath mount
+ * that fails at container start.
+ */
+import { containersNotStarted } from '../not-started.js';
+import { parseConfigError } from './create-container-config.js';
+import { describeCmd, eventEv, k, latest, statusEv, type Finding, type PodRule } from '../finding.js';
+import { arr, obj, str, type PodContext } from '../context.js';
+
+const MOUNT_EVENT = new Set(['FailedMount', 'FailedAttachVolume', 'FailedMapVolume']);
+
+function match(ctx: PodContext): Finding | null {
+  const subPath = ctx.containers.find((c) => /error mounting|subpath|mount.*not a directory/i.test(`${c.waiting?.message ?? ''} ${c.lastTerminated?.message ?? ''}`) && (c.waiting?.reason === 'CreateContainerError' || c.waiting?.reason === 'RunContainerError' || c.waiting?.reason === 'CrashLoopBackOff'));
+  const ev = latest(ctx.events, (e) => MOUNT_EVENT.has(e.reason) || /^MountVolume\.\w+ failed|Unable to attach or mount volumes|Multi-Attach error/.test(e.message));
+  if (!subPath && !(ev && containersNotStarted(ctx))) return null;
+  const evidence = [];
+  if (subPath) {
+    evidence.push(statusEv(`${subPath.statusPath}.state.waiting.reason`, subPath.waiting?.reason ?? ''));
+    if (subPath.waiting?.message) evidence.push(statusEv(`${subPath.statusPath}.state.waiting.message`, subPath.waiting.message));
+  }
+  // Quote the most specific mount failure: a SetUp/Attach error names the volume and the cause.
+  const specific = latest(ctx.events, (e) => MOUNT_EVENT.has(e.reason) && /^(MountVolume|AttachVolume|MapVolume)\.|Multi-Attach error/.test(e.message));
+  if (specific) evidence.push(eventEv(specific));
+  if (ev && ev !== specific) evidence.push(eventEv(ev));
+  const msg = specific?.message ?? ev?.message ?? subPath?.waiting?.message ?? '';
+  const specVolumes = new Set(ctx.volumes.map((v) => str(v.name)).filter(Boolean));
+  const texts = [msg, ev?.message ?? ''];
+  const named = texts.map((t) => /for volume "([^"]+)"/.exec(t)?.[1]).find((n) => n && specVolumes.has(n));
+  const volume = named ?? texts.map((t) => /unmounted volumes=\[([^\]\s]+)/.exec(t)?.[1]).find(Boolean) ?? /for volume "([^"]+)"/.exec(msg)?.[1] ?? null;
+  const vol = volume ? arr(obj(ctx.pod.spec).volumes).map(obj).find((v) => v.name === volume) : undefined;
+  const claim = vol ? str(obj(vol.persistentVolumeClaim).claimName) : null;
+  const missing = parseConfigError(msg);
+  const secondary = missing && missing.cause !== 'RunAsNonRootViolation' ? [{ rootCause: missing.cause, reason: `volume ${volume ?? ''} refers to a missing ${missing.kind} ${missing.name ?? ''}`.trim() }] : [];
+  let why = 'a volume cannot be mounted';
+  const pv = /for volume "(pvc-[^"]+)"/.exec(msg)?.[1];
+  if (/Multi-Attach error/.test(msg)) why = `volume ${volume ?? ''}${pv && pv !== volume ? ` (${pv})` : ''} is still attached to another node (Multi-Attach error: ReadWriteOnce volume)`;
+  else if (missing) why = `volume ${volume ?? ''} refers to ${missing.kind} "${missing.name}" which does not exist`;
+  else if (/timed out waiting for the condition|context deadline exceeded/.test(msg)) why = `volume ${volume ?? '(unknown)'} was not attached/mounted in time`;
+  else if (/AttachVolume/.test(msg)) why = `volume ${volume ?? ''} cannot be attached to node ${ctx.nodeName ?? ''}`;
+  else if (/mount failed|exit status 32|nfs|permission denied|access denied/i.test(msg)) why = `mounting volume ${volume ?? ''} fails on the node`;
+  else if (subPath) why = `container ${subPath.name}'s subPath mount fails`;
+  const commands = [describeCmd(ctx)];
+  if (claim) commands.push(k(ctx, 'describe', 'pvc', claim));
+  if (missing?.kind) commands.push(k(ctx, 'get', missing.kind === 'Secret' ? 'secret' : 'configmap', missing.name ?? ''));
+  if (/Multi-Attach|AttachVolume/.test(msg)) commands.push('kubectl get volumeattachments');
+  return {
+    rootCause: 'VolumeMountFailure',
+    container: subPath ?? null,
+    summary: `Pod cannot start its containers: ${why.replace(/\s+/g, ' ')}.`,
+    evidence,
+    commands,
+    steps: [
+      missing
+        ? `Create ${missing.kind} ${missing.name} in ${ctx.namespace} or fix the volume's reference (or mark it optional).`
+        : /Multi-Attach/.test(msg)
+          ? 'Wait for the old pod on the other node to terminate (a Deployment using a ReadWriteOnce volume should use strategy Recreate); force-detaching a volume risks data: ask first.'
+          : 'Check the volume backend (CSI driver pods, the PV and its zone vs the node, NFS server, credentials).',
+      'The kubelet retries the mount by itself; the containers start once it succeeds.',
+    ],
+    confidence: subPath ? 'high' : 'medium',
+    secondary,
+  };
+}
+
+export const volumeMountRule: PodRule = { scope: 'pod', labels: ['VolumeMountFailure'], priority: 45, match };

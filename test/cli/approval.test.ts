@@ -107,13 +107,15 @@ describe('infra-ops approval request / decide / list', () => {
     expect(list.status).toBe(0);
     const l = list.json();
     expect(schemaErrors('approval-list', l)).toEqual([]);
-    expect(l).toMatchObject({ total: 2, pending: 0, breached: 0 });
+    expect(l).toMatchObject({ total: 2, pending: 0, breached: 0, unrecorded: 1 });
+    expect(l.requests.map((x: { auditRecords: string[] }) => x.auditRecords)).toEqual([[], []]);
     expect(l.requests.map((x: { status: string }) => x.status)).toEqual(['conditional', 'approved']);
     const human = cli(['approval', 'list'], { cwd: root }).stdout;
     expect(human).toContain('conditional by lee');
     expect(human).toContain('condition: watch p99');
     expect(human).toContain('auto-approved');
-    expect(human).toMatch(/2 requests, 0 pending, 0 SLA breaches\n$/);
+    expect(human).toContain('audit: no record yet');
+    expect(human).toMatch(/2 requests, 0 pending, 0 SLA breaches, 1 approved medium\/critical without an audit record\n$/);
   });
 
   it('list --breached reports late decisions and overdue requests, and exits 1', async () => {

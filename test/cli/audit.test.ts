@@ -54,6 +54,9 @@ describe('infra-ops audit', () => {
       expect(schemaErrors('audit-record', d)).toEqual([]);
       expect(d).toMatchObject({ seq: i, id: `phr-${i}`, approvalId: id, tier: 'medium', redactions: 0 });
     }
+    const approvals = cli(['approval', 'list', '--json'], { cwd: root }).json();
+    expect(schemaErrors('approval-list', approvals)).toEqual([]);
+    expect(approvals).toMatchObject({ unrecorded: 0, requests: [{ id, auditRecords: ['phr-1', 'phr-2', 'phr-3'] }] });
     const list = cli(['audit', 'list', '--json'], { cwd: root }).json();
     expect(schemaErrors('audit-list', list)).toEqual([]);
     expect(list.records.map((r: { id: string; summary: string }) => [r.id, r.summary])).toEqual([['phr-1', 'restart 1'], ['phr-2', 'restart 2'], ['phr-3', 'restart 3']]);

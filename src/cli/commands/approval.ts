@@ -5,6 +5,8 @@ import { resolveApprovalSettings } from '../../approval/settings.js';
 import type { Decision } from '../../approval/store.js';
 import { classifyAction } from '../../approval/tier.js';
 import type { NormalizedAction, TierDecision } from '../../approval/types.js';
+import { needsRecord as recordDue, recordsByApproval } from '../../audit/coverage.js';
+import { readAuditLog } from '../../audit/store.js';
 import { loadConfig } from '../../config/load.js';
 import { projectContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -173,14 +175,19 @@ export async function approvalListCommand(_opts: unknown, cmd: Command): Promise
   const opts = cmd.opts<ListOptions>();
   const { stateDir } = projectContext(opts);
   const now = new Date();
-  const { requests: all, problems } = await listRequests(stateDir, { now: () => now });
-  const requests = all.filter((r) => (!opts.pending || r.status === 'pending') && (!opts.breached || r.sla.state === 'breached'));
+  const [{ requests: all, problems }, audit] = await Promise.all([listRequests(stateDir, { now: () => now }), readAuditLog(stateDir)]);
+  const records = recordsByApproval(audit);
+  const requests = all
+    .filter((r) => (!opts.pending || r.status === 'pending') && (!opts.breached || r.sla.state === 'breached'))
+    .map((r) => ({ ...r, auditRecords: records.get(r.id) ?? [] }));
   const data = {
     schemaVersion: 1 as const,
     now: now.toISOString(),
     total: requests.length,
     pending: requests.filter((r) => r.status === 'pending').length,
     breached: requests.filter((r) => r.sla.state === 'breached').length,
+    /** Approved medium/critical requests without an audit record (yet). */
+    unrecorded: requests.filter((r) => recordDue(r) && r.auditRecords.length === 0).length,
     requests,
     problems,
   };
@@ -189,8 +196,11 @@ export async function approvalListCommand(_opts: unknown, cmd: Command): Promise
       data,
       human: (d) =>
         [
-          ...d.requests.flatMap(requestLines),
-          `${d.total} request${d.total === 1 ? '' : 's'}, ${d.pending} pending, ${d.breached} SLA breach${d.breached === 1 ? '' : 'es'}`,
+          ...d.requests.flatMap((r) => [
+            ...requestLines(r),
+            ...(r.auditRecords.length > 0 ? [`  audit: ${r.auditRecords.join(', ')}`] : recordDue(r) ? ['  audit: no record yet (infra-ops audit record --file phr.json once it ran)'] : []),
+          ]),
+          `${d.total} request${d.total === 1 ? '' : 's'}, ${d.pending} pending, ${d.breached} SLA breach${d.breached === 1 ? '' : 'es'}, ${d.unrecorded} approved medium/critical without an audit record`,
           ...d.problems.map((p) => paint(`problem: ${p.line ? `line ${p.line}: ` : ''}${p.reason}`, 'yellow')),
         ].join('\n'),
       // --breached is a check: it fails when there is any breach.

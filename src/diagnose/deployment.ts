@@ -138,7 +138,7 @@ export function diagnoseDeployment(input: DeploymentInput, diagnosePod: PodDiagn
   const healthy = problem === 'Healthy' || problem === 'ScaledToZero' || problem === 'Progressing';
 
   const target = `deployment/${name}`;
-  const nsArgs = `-n ${ns}`;
+  const kc = (...args: string[]) => ['kubectl', '-n', ns, ...args].join(' ');
   const main = failing[0];
   const dominantDiag = failing.find((d) => d.rootCause === rootCause) ?? main;
   const commands: string[] = [];
@@ -147,19 +147,19 @@ export function diagnoseDeployment(input: DeploymentInput, diagnosePod: PodDiagn
   let confidence: Confidence = 'high';
   let summary: string;
   const counts = `${replicas.ready}/${desired} ready, ${replicas.updated} updated, ${replicas.unavailable} unavailable`;
-  const why = dominantDiag ? `: ${groups.filter((g) => isFailing({ rootCause: g.rootCause } as PodDiagnosis)).map((g) => `${g.count} pod(s) ${g.rootCause}`).join(', ')} — ${dominantDiag.summary}` : '';
+  const why = dominantDiag ? `: ${groups.filter((g) => isFailing({ rootCause: g.rootCause } as PodDiagnosis)).map((g) => `${g.count} pod(s) ${g.rootCause}`).join(', ')}${dominantDiag.container ? ` (container ${dominantDiag.container})` : ''}` : '';
   switch (problem) {
     case 'ReplicaFailure':
       summary = `${target} cannot create pods: ${str(rf?.message) ?? str(rf?.reason) ?? 'ReplicaFailure'}`;
-      commands.push(`kubectl describe replicaset ${newReplicaSet?.name ?? ''} ${nsArgs}`.replace('  ', ' '), `kubectl get resourcequota,limitrange ${nsArgs}`);
+      commands.push(newReplicaSet ? kc('describe', 'replicaset', newReplicaSet.name) : kc('describe', target), kc('get', 'resourcequota,limitrange'));
       steps.push('Read the ReplicaFailure message: a ResourceQuota or LimitRange refusing the pods, or an admission webhook / PodSecurity rejecting them.', 'Raise the quota or lower the pod requests/limits, or fix what the admission rejects; the ReplicaSet retries by itself.');
       riskTier = 'medium';
       break;
     case 'RolloutStuck':
       summary = `${target} rollout is stuck (ProgressDeadlineExceeded; ${counts})${why || ''}`;
-      commands.push(`kubectl rollout status ${target} ${nsArgs} --timeout=60s`, `kubectl rollout history ${target} ${nsArgs}`);
+      commands.push(kc('rollout', 'status', target, '--timeout=60s'), kc('rollout', 'history', target));
       if (dominantDiag) commands.push(...dominantDiag.remediation.commands.slice(0, 3));
-      commands.push(`kubectl rollout undo ${target} ${nsArgs}`);
+      commands.push(kc('rollout', 'undo', target));
       if (dominantDiag) steps.push(`Fix the pods of ${newReplicaSet?.name ?? 'the new ReplicaSet'}: ${dominantDiag.summary}`, ...dominantDiag.remediation.steps.slice(0, 3));
       else steps.push('No failing pod was found: check the new ReplicaSet (`kubectl describe rs`) and its events for pods that are not created or never become available (minReadySeconds, readiness).');
       steps.push('If users are affected, roll back first (`kubectl rollout undo`, after approval), then fix and re-apply.');
@@ -168,9 +168,9 @@ export function diagnoseDeployment(input: DeploymentInput, diagnosePod: PodDiagn
       break;
     case 'PodsFailing':
       summary = `${target} has failing pods in its newest ReplicaSet (${counts})${why}`;
-      commands.push(`kubectl rollout status ${target} ${nsArgs} --timeout=60s`);
+      commands.push(kc('rollout', 'status', target, '--timeout=60s'));
       if (dominantDiag) commands.push(...dominantDiag.remediation.commands.slice(0, 3));
-      commands.push(`kubectl rollout undo ${target} ${nsArgs}`);
+      commands.push(kc('rollout', 'undo', target));
       if (dominantDiag) steps.push(dominantDiag.summary, ...dominantDiag.remediation.steps.slice(0, 3));
       steps.push('The rollout will hit its progress deadline if the pods keep failing; roll back (after approval) if users are affected.');
       riskTier = dominantDiag?.riskTier === 'critical' ? 'critical' : 'medium';
@@ -178,32 +178,32 @@ export function diagnoseDeployment(input: DeploymentInput, diagnosePod: PodDiagn
       break;
     case 'Paused':
       summary = `${target} is paused (${counts}): changes to its template are not rolled out`;
-      commands.push(`kubectl rollout resume ${target} ${nsArgs}`);
+      commands.push(kc('rollout', 'resume', target));
       steps.push('Resume the rollout when the pending template changes are meant to go out.');
       riskTier = 'low';
       break;
     case 'NotObserved':
       summary = `${target}: the deployment controller has not processed the latest spec (observedGeneration ${generation.observed} < generation ${generation.current})`;
-      commands.push(`kubectl get ${target} ${nsArgs} -o jsonpath='{.metadata.generation} {.status.observedGeneration}'`, 'kubectl get pods -n kube-system -l component=kube-controller-manager');
+      commands.push(kc('get', target, "-o jsonpath='{.metadata.generation} {.status.observedGeneration}'"), 'kubectl -n kube-system get pods -l component=kube-controller-manager');
       steps.push('Usually transient (seconds). If it lasts, the kube-controller-manager is down or overloaded: check it (managed clusters: the provider status page).');
       confidence = 'medium';
       riskTier = 'trivial';
       break;
     case 'Unavailable':
       summary = `${target} has unavailable replicas (${counts}) but no failing pod was found`;
-      commands.push(`kubectl get pods ${nsArgs} -l ${selectorString(dep) ?? `app=${name}`} -o wide`, `kubectl describe ${target} ${nsArgs}`);
+      commands.push(kc('get', 'pods', '-l', selectorString(dep) ?? `app=${name}`, '-o', 'wide'), kc('describe', target));
       steps.push('Look for pods being deleted or evicted, nodes going away, or minReadySeconds not yet reached.');
       confidence = 'low';
       riskTier = 'trivial';
       break;
     case 'Progressing':
       summary = `${target} rollout in progress (${counts}); no pod is failing so far`;
-      commands.push(`kubectl rollout status ${target} ${nsArgs} --timeout=120s`);
+      commands.push(kc('rollout', 'status', target, '--timeout=120s'));
       steps.push('Wait for the rollout; run this diagnosis again if it does not finish.');
       break;
     case 'ScaledToZero':
       summary = `${target} is scaled to 0 replicas`;
-      commands.push(`kubectl scale ${target} ${nsArgs} --replicas=1`);
+      commands.push(kc('scale', target, '--replicas=1'));
       steps.push('Nothing runs by design; scale up if it should serve traffic.');
       break;
     default:

@@ -322,7 +322,7 @@ export interface Gathered<T> {
 
 /** Picks `name` (or the only pod) among the pods of the files. */
 export function pickPod(pods: K8sObject[], name: string | undefined, namespace: string | undefined): K8sObject {
-  if (pods.length === 0) throw new CliError('--pod-file/--file: no Pod object in the files', EXIT.usage, 'input.invalid');
+  if (pods.length === 0) throw new CliError('no Pod object in the files: give the pod with --pod-file (or --file); --events-file and --logs-file only add to it', EXIT.usage, 'input.invalid');
   if (name === undefined) {
     if (pods.length === 1) return pods[0]!;
     throw new CliError(`the files hold ${pods.length} pods (${pods.slice(0, 5).map((p) => meta(p).name).join(', ')}${pods.length > 5 ? ', …' : ''}): name the one to diagnose`, EXIT.usage, 'input.ambiguous');
@@ -426,8 +426,10 @@ export async function gatherDeployment(k: Kubectl, name: string | undefined, o: 
     const replicaSets = poolKind(pool, 'ReplicaSet');
     const events = poolKind(pool, 'Event');
     const newRs = ownedReplicaSets(deployment, replicaSets)[0];
-    const pods = poolKind(pool, 'Pod').filter((p) => (newRs ? podOwnedBy(p, newRs) : ownerRefs(p).some((r) => r.kind === 'ReplicaSet')));
-    if (!replicaSets.length) notes.push('no ReplicaSet in the files: every pod given is taken as part of the rollout');
+    const ml = Object.entries(obj(obj(obj(deployment.spec).selector).matchLabels));
+    const selected = (p: K8sObject) => ml.length > 0 && ml.every(([key, v]) => meta(p).labels[key] === v);
+    const pods = poolKind(pool, 'Pod').filter((p) => (newRs ? podOwnedBy(p, newRs) : selected(p)));
+    if (!newRs) notes.push('no ReplicaSet of this deployment in the files: every pod matching its selector is taken as part of the rollout');
     const inputs = await podInputs(null, pods, events, { pool, now: o.now }, notes);
     return { input: { deployment, replicaSets, pods: inputs, events }, source: 'files', notes };
   }

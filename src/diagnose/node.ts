@@ -130,7 +130,7 @@ function remedy(problem: NodeProblem, node: string): { remediation: Remediation;
     case 'NetworkPluginNotReady':
       return {
         remediation: {
-          commands: [`kubectl get pods -n kube-system -o wide --field-selector spec.nodeName=${node}`, 'kubectl get daemonsets -n kube-system', describe],
+          commands: [`kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=${node}`, 'kubectl -n kube-system get daemonsets', describe],
           steps: [
             'The CNI plugin on this node is not initialised: find its DaemonSet pod on the node (aws-node / vpc-cni on EKS, calico-node, cilium, flannel) and diagnose it (`infra-ops diagnose pod <name> -n kube-system`).',
             'On a new cluster, install the CNI add-on (e.g. the EKS vpc-cni add-on) if it is missing; check /etc/cni/net.d on the node holds a config.',
@@ -179,7 +179,7 @@ function remedy(problem: NodeProblem, node: string): { remediation: Remediation;
       };
     case 'NetworkUnavailable':
       return {
-        remediation: { commands: [describe, `kubectl get pods -n kube-system -o wide --field-selector spec.nodeName=${node}`], steps: ['The route/CNI controller has not configured this node\'s network: check the CNI pods and the cloud route controller.'] },
+        remediation: { commands: [describe, `kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=${node}`], steps: ['The route/CNI controller has not configured this node\'s network: check the CNI pods and the cloud route controller.'] },
         riskTier: 'low',
       };
     case 'Cordoned':

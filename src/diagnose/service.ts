@@ -169,14 +169,14 @@ export function diagnoseService(input: ServiceInput, diagnosePod: PodDiagnoser):
     evidence.push({ source: 'spec', path: 'spec.selector', text: '(none): endpoints are managed by hand' });
     problem = endpoints.ready > 0 ? 'Healthy' : 'NoEndpoints';
     summary = problem === 'Healthy' ? `${target} has no selector; its hand-managed endpoints have ${endpoints.ready} ready address(es)` : `${target} has no selector and no ready endpoint address: nothing serves it`;
-    commands.push(`kubectl get endpointslices -n ${ns} -l kubernetes.io/service-name=${name} -o wide`);
+    commands.push(`kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${name} -o wide`);
     steps.push('A Service without selector needs its Endpoints/EndpointSlice written by you or a controller: create them, or add a selector matching the pods.');
   } else if (matching.length === 0) {
     problem = 'SelectorMatchesNoPods';
     evidence.push({ source: 'spec', path: 'spec.selector', text: selText });
     for (const m of nearMisses.slice(0, 3)) evidence.push({ source: 'spec', path: `pod/${m.pod}.metadata.labels.${m.label}`, text: m.has === null ? `missing (selector wants ${m.wants})` : `${m.has} (selector wants ${m.wants})` });
     summary = `${target} selects ${selText}, which matches no running pod in namespace ${ns}${nearMisses.length ? `; ${nearMisses.length} pod(s) differ only on label ${[...new Set(nearMisses.map((m) => m.label))].join(', ')}` : ''}`;
-    commands.push(`kubectl get pods -n ${ns} -l ${selText}`, `kubectl get pods -n ${ns} --show-labels`);
+    commands.push(`kubectl -n ${ns} get pods -l ${selText}`, `kubectl -n ${ns} get pods --show-labels`);
     if (nearMisses[0]) steps.push(`Make the selector and the pod template labels agree: the pods carry ${nearMisses[0].label}=${nearMisses[0].has ?? '(none)'}, the Service wants ${nearMisses[0].label}=${nearMisses[0].wants}. Fix whichever is wrong (usually the Service selector) and apply.`);
     else steps.push('No pod carries these labels: check the workload is deployed in this namespace and its pod template labels match the selector.');
     riskTier = 'medium';
@@ -194,7 +194,7 @@ export function diagnoseService(input: ServiceInput, diagnosePod: PodDiagnoser):
   } else if (namedMissing || (portProblems.length > 0 && endpoints.ready === 0)) {
     problem = 'TargetPortMismatch';
     summary = `${target} sends traffic to ${portProblems.join(', ')}, which the pods do not expose`;
-    commands.push(`kubectl get ${target} -n ${ns} -o jsonpath='{.spec.ports}'`, `kubectl get pods -n ${ns} -l ${selText} -o jsonpath='{.items[0].spec.containers[*].ports}'`);
+    commands.push(`kubectl -n ${ns} get ${target} -o jsonpath='{.spec.ports}'`, `kubectl -n ${ns} get pods -l ${selText} -o jsonpath='{.items[0].spec.containers[*].ports}'`);
     steps.push('Set spec.ports[].targetPort to the port the container listens on (or to its containerPort name).');
     confidence = namedMissing ? 'high' : 'medium';
     riskTier = 'medium';
@@ -202,13 +202,13 @@ export function diagnoseService(input: ServiceInput, diagnosePod: PodDiagnoser):
     problem = 'NoReadyEndpoints';
     evidence.push({ source: 'status', path: endpoints.source === 'EndpointSlice' ? 'endpointslices.endpoints[].conditions.ready' : 'endpoints.subsets[].addresses', text: `0 ready, ${endpoints.notReady} not ready` });
     summary = `${target}: ${readyPods.length} pod(s) are Ready but its ${endpoints.source} has no ready address`;
-    commands.push(`kubectl get endpointslices -n ${ns} -l kubernetes.io/service-name=${name} -o yaml`);
+    commands.push(`kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${name} -o yaml`);
     steps.push('The endpoint controller lags or the ports do not match: compare the EndpointSlice ports with the Service targetPort, and check kube-controller-manager.');
     confidence = 'medium';
   } else if (portProblems.length > 0) {
     problem = 'TargetPortMismatch';
     summary = `${target} targets ${portProblems.join(', ')}, which no matching pod declares as a containerPort (works only if the container listens there anyway)`;
-    commands.push(`kubectl get pods -n ${ns} -l ${selText} -o jsonpath='{.items[0].spec.containers[*].ports}'`);
+    commands.push(`kubectl -n ${ns} get pods -l ${selText} -o jsonpath='{.items[0].spec.containers[*].ports}'`);
     steps.push('Check the port the application listens on and make spec.ports[].targetPort equal to it.');
     confidence = 'low';
     riskTier = 'medium';

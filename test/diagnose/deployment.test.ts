@@ -42,8 +42,8 @@ describe('deployment diagnosis', () => {
     expect(d.evidence).toContainEqual({ source: 'status', path: 'status.unavailableReplicas', text: '1' });
     expect(d.replicas).toEqual({ desired: 3, updated: 1, ready: 3, available: 3, unavailable: 1 });
     expect(d.summary).toMatch(/^deployment\/api rollout is stuck .*1 pod\(s\) AppCrash/);
-    expect(d.remediation.commands).toContain('kubectl rollout undo deployment/api -n shop');
-    expect(d.remediation.commands).toContain('kubectl rollout status deployment/api -n shop --timeout=60s');
+    expect(d.remediation.commands).toContain('kubectl -n shop rollout undo deployment/api');
+    expect(d.remediation.commands).toContain('kubectl -n shop rollout status deployment/api --timeout=60s');
     expect(d.riskTier).toBe('medium');
   });
 
@@ -73,7 +73,7 @@ describe('deployment diagnosis', () => {
     expect(d.summary).toContain('exceeded quota: compute-quota');
     expect(d.evidence.find((e) => e.path === 'status.conditions[type=ReplicaFailure]')?.text).toContain('FailedCreate');
     expect(d.evidence.find((e) => e.path === 'event:FailedCreate')?.text).toMatch(/^Error creating: pods "worker-5f7c8d9b6-k2x9d" is forbidden: exceeded quota/);
-    expect(d.remediation.commands).toContain('kubectl get resourcequota,limitrange -n shop');
+    expect(d.remediation.commands).toContain('kubectl -n shop get resourcequota,limitrange');
   });
 
   it('healthy: all replicas updated and available, no failing pod', () => {
@@ -94,7 +94,7 @@ describe('deployment diagnosis', () => {
     (paused.spec as Obj).paused = true;
     const d2 = diagnoseDeployment({ ...base, deployment: paused }, diagnosePod);
     expect([d2.problem, d2.healthy]).toEqual(['Paused', false]);
-    expect(d2.remediation.commands).toEqual(['kubectl rollout resume deployment/api -n shop']);
+    expect(d2.remediation.commands).toEqual(['kubectl -n shop rollout resume deployment/api']);
     const zero = structuredClone(base.deployment);
     (zero.spec as Obj).replicas = 0;
     expect(diagnoseDeployment({ ...base, deployment: zero, pods: [] }, diagnosePod)).toMatchObject({ problem: 'ScaledToZero', healthy: true });

@@ -185,3 +185,18 @@ describe('gathering workloads from the cluster', () => {
     box.calls();
   });
 });
+
+describe('gathering workloads from files', () => {
+  const k = () => new Kubectl({ env: box.env('kubectl-hang') });
+
+  it('deployment without its ReplicaSets: the pods matching its selector, with a note', async () => {
+    const g = await gatherDeployment(k(), 'api', { files: [f('deployments/stuck-crashloop/deployment.json'), f('kubectl/shop-pods.json')] });
+    expect(g.input.pods.map((p) => (p.pod.metadata as { name: string }).name)).toHaveLength(4); // not the checkout pods
+    expect(g.notes[0]).toMatch(/no ReplicaSet of this deployment in the files/);
+  });
+
+  it('log files alone are not a pod', async () => {
+    const e = await failure(gatherPod(k(), 'x', { logsFiles: [f('kubectl/crash/logs-app.txt')] }));
+    expect(e.message).toMatch(/give the pod with --pod-file/);
+  });
+});

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CliError, EXIT } from '../cli/exit-codes.js';
+import { redactSecrets } from '../errors/redact.js';
 import type { LockOptions } from '../audit/lock.js';
 import {
   appendApprovalEvents,
@@ -118,7 +119,7 @@ export async function createRequest(stateDir: string, input: NewRequest, opts: {
     slaMinutes: t.autoApprove ? null : t.slaMinutes,
     deadline,
     requestedBy: input.requestedBy,
-    reason: input.reason ?? null,
+    reason: input.reason ? redactSecrets(input.reason) : null,
   };
   const events: ApprovalEvent[] = [created];
   if (t.autoApprove) {
@@ -154,8 +155,9 @@ export interface DecisionInput {
 export async function decideRequest(stateDir: string, input: DecisionInput, opts: { clock?: Clock; lock?: LockOptions } = {}): Promise<ApprovalRequest> {
   const clock = opts.clock ?? systemClock;
   const approver = input.approver.trim();
-  const justification = input.justification?.trim() || null;
-  const conditions = (input.conditions ?? []).map((c) => c.trim()).filter((c) => c !== '');
+  // Free text is stored for good: secrets pasted into it are redacted first.
+  const justification = input.justification?.trim() ? redactSecrets(input.justification.trim()) : null;
+  const conditions = (input.conditions ?? []).map((c) => redactSecrets(c.trim())).filter((c) => c !== '');
   if (approver === '') throw new CliError('--approver must name who decides', EXIT.usage, 'approval.invalid');
   if (input.decision === 'reject' && !justification) {
     throw new CliError('a rejection needs --justification: say why, so the requester can fix it', EXIT.usage, 'approval.invalid');

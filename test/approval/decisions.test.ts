@@ -102,6 +102,24 @@ describe('approval requests and decisions', () => {
   });
 });
 
+describe('free text is redacted before it is stored', () => {
+  it('a secret pasted into a reason, justification or condition never reaches the log', async () => {
+    const dir = stateDir();
+    const r = await createRequest(dir, { tier: SCALE_PROD, requestedBy: 'dana', reason: 'db login fails with password=Hunter2-2026 since 09:00' });
+    expect(r.reason).toBe('db login fails with password=[REDACTED:password] since 09:00');
+    const d = await decideRequest(dir, {
+      id: r.id,
+      decision: 'conditional',
+      approver: 'lee',
+      justification: 'checked with token=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789',
+      conditions: ['rotate AKIAIOSFODNN7EXAMPLE afterwards'],
+    });
+    expect(d.decision).toMatchObject({ justification: 'checked with token=[REDACTED:github-token]', conditions: ['rotate [REDACTED:aws-access-key-id] afterwards'] });
+    const text = readFileSync(approvalsPath(dir), 'utf8');
+    for (const secret of ['Hunter2-2026', 'ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789', 'AKIAIOSFODNN7EXAMPLE']) expect(text).not.toContain(secret);
+  });
+});
+
 describe('SLA breaches', () => {
   it('decided within the SLA is met; decided after the deadline is breached by the exact lateness', async () => {
     const dir = stateDir();

@@ -5,7 +5,7 @@
  * (core/v1 `involvedObject`/`message`/`count`/`lastTimestamp`, events.k8s.io/v1
  * `regarding`/`note`/`series`); both are read. Events expire (about an hour): a pod may have none.
  */
-import { condition, nameOf, namespaceOf, num, obj, str } from './k8s.js';
+import { arr, condition, nameOf, namespaceOf, num, obj, str } from './k8s.js';
 import type { K8sObject, PendingPod, PodEventSummary } from './types.js';
 
 interface EventFor extends PodEventSummary {
@@ -54,17 +54,25 @@ export function pendingPods(pods: K8sObject[], events: K8sObject[], namespace: s
       name,
       created: str(meta.creationTimestamp),
       scheduled: scheduled && scheduled.status === 'False' ? { reason: str(scheduled.reason), message: str(scheduled.message) } : null,
+      waiting: [...arr(obj(p.status).initContainerStatuses), ...arr(obj(p.status).containerStatuses)]
+        .filter((c) => obj(c.state).waiting !== undefined)
+        .map((c) => ({ container: str(c.name) ?? '', reason: str(obj(obj(c.state).waiting).reason), message: str(obj(obj(c.state).waiting).message) })),
       events: mine,
     };
   });
   return out.sort((a, b) => (a.created ?? '').localeCompare(b.created ?? '') || a.name.localeCompare(b.name));
 }
 
-/** The most telling line for a pending pod: the newest Warning event, else the scheduler condition. */
+/**
+ * The most telling line for a pending pod: the newest Warning event, else the scheduler condition,
+ * else a waiting container's reason (a scheduled pod is still Pending while its images pull).
+ */
 export function pendingReason(p: PendingPod): { reason: string | null; message: string | null } {
   const warning = p.events.find((e) => e.type === 'Warning');
   if (warning) return { reason: warning.reason, message: warning.message };
   if (p.scheduled) return p.scheduled;
+  const waiting = p.waiting.find((w) => w.reason);
+  if (waiting) return { reason: waiting.reason, message: waiting.message ? `${waiting.container}: ${waiting.message}` : `container ${waiting.container} waiting` };
   const any = p.events[0];
   return any ? { reason: any.reason, message: any.message } : { reason: null, message: null };
 }

@@ -112,6 +112,8 @@ export interface PendingPod {
   created: string | null;
   /** PodScheduled condition when False: the scheduler's own reason and message. */
   scheduled: { reason: string | null; message: string | null } | null;
+  /** Scheduled but not started: containers (init ones included) waiting, with the kubelet's reason (ContainerCreating, ImagePullBackOff…). */
+  waiting: { container: string; reason: string | null; message: string | null }[];
   /** The pod's events, newest first (events expire after about an hour: an old pod may have none). */
   events: PodEventSummary[];
 }

@@ -96,6 +96,27 @@ describe('pending pods with their events', () => {
     ]);
   });
 
+  it('a scheduled pod still Pending because its image does not pull names the waiting container', () => {
+    const pod = {
+      kind: 'Pod',
+      metadata: { name: 'karpenter-7d9f6c5b8-m4n2x', namespace: 'karpenter', uid: 'u1', creationTimestamp: '2026-11-20T10:01:00Z' },
+      spec: { nodeName: 'ip-192-168-62-170.us-east-2.compute.internal' },
+      status: {
+        phase: 'Pending',
+        conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '2026-11-20T10:01:00Z' }],
+        containerStatuses: [{
+          name: 'controller', ready: false, restartCount: 0, started: false, image: 'public.ecr.aws/karpenter/controller:1.0.99', imageID: '',
+          lastState: {},
+          state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "public.ecr.aws/karpenter/controller:1.0.99"' } },
+        }],
+      },
+    };
+    const [p] = pendingPods([pod], [], 'karpenter');
+    expect(p!.scheduled).toBeNull();
+    expect(p!.waiting).toEqual([{ container: 'controller', reason: 'ImagePullBackOff', message: 'Back-off pulling image "public.ecr.aws/karpenter/controller:1.0.99"' }]);
+    expect(pendingReason(p!)).toEqual({ reason: 'ImagePullBackOff', message: 'controller: Back-off pulling image "public.ecr.aws/karpenter/controller:1.0.99"' });
+  });
+
   it('a Pending pod whose events expired still has its scheduler condition', () => {
     const pods = pendingPods(items('no-nodes', 'pods.json'), [], 'kube-system');
     expect(pods).toHaveLength(2);

@@ -1,6 +1,6 @@
 /**
  * RunningWithRestarts: the container runs and is ready now, but restarted recently (last hour) or
- * often (5+ in the last week). Names the last termination reason, which is what to fix.
+ * often (5+, the last within 30 days). Names the last termination reason, which is what to fix.
  */
 import type { RootCause } from '../../types.js';
 import { HOUR, containerEvents, type ContainerView, type PodContext } from '../context.js';
@@ -26,7 +26,7 @@ function lastCause(ctx: PodContext, c: ContainerView): { cause: RootCause; words
 function match(ctx: PodContext, c: ContainerView): Finding | null {
   if (!c.running || !c.ready || c.restartCount === 0) return null;
   const recent = restartedRecently(ctx, c, HOUR);
-  const often = c.restartCount >= HIGH_RESTARTS && restartedRecently(ctx, c, 7 * 24 * HOUR);
+  const often = c.restartCount >= HIGH_RESTARTS && restartedRecently(ctx, c, 30 * 24 * HOUR);
   const backoffs = containerEvents(ctx, c).some((e) => e.reason === 'BackOff' && /restarting failed container/i.test(e.message));
   if (!recent && !often && !backoffs) return null;
   const t = c.lastTerminated;

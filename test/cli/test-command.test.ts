@@ -95,7 +95,7 @@ describe('infra-ops test --phase pre', () => {
     const sarif = JSON.parse(readFileSync(d.files.sarif, 'utf8'));
     expect(sarif.version).toBe('2.1.0');
     // paths relative to the project (repository) root, so code scanning annotates the right file
-    expect(sarif.runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0].physicalLocation.artifactLocation.uri)).toContain('infra/main.tf');
+    expect(sarif.runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0]!.physicalLocation.artifactLocation.uri)).toContain('infra/main.tf');
     expect(readFileSync(d.files.junit, 'utf8')).toMatch(/^<\?xml[\s\S]*<testsuites[\s\S]*<failure/);
   });
 

@@ -174,6 +174,25 @@ describe('infra-ops platform status', () => {
     ]);
   });
 
+  it('config: pendingGraceMinutes decides when a pending release is stuck; dnsDeployment names the DNS deployment', () => {
+    const config = `version: 1
+environments:
+  test:
+    requireApproval: false
+    budget: { monthly: 100 }
+platform:
+  pendingGraceMinutes: 30
+  dnsDeployment: kube-system/kube-dns
+`;
+    const r = cli(['platform', 'status', '--json', '--from-dir', scenarioDir('degraded'), ...NOW], { cwd: project(config) });
+    const d = r.json();
+    expect(schemaErrors('platform-status', d)).toEqual([]);
+    const ms = d.releases.find((x: { name: string }) => x.name === 'metrics-server');
+    expect(ms).toMatchObject({ status: 'pending-upgrade', needsRepair: false, repair: null });
+    expect(d.dns).toMatchObject({ namespace: 'kube-system', name: 'kube-dns', found: false, ready: false });
+    expect(d.attention).toContain('kube-system/kube-dns not found');
+  });
+
   it('human output lists the repair for a failed release', () => {
     const r = cli(['platform', 'status', '--from-dir', scenarioDir('cni-not-ready')], { cwd: project() });
     expect(r.stdout).toContain('NEEDS ATTENTION');

@@ -57,6 +57,8 @@ export interface ContainerRef {
   name: string;
   init: boolean;
   restartCount: number;
+  /** Waiting and never started (no `lastState`): there are no logs to read. */
+  neverStarted?: boolean;
 }
 
 /**
@@ -81,7 +83,8 @@ export function failingContainers(pod: K8sObject): ContainerRef[] {
       if (waiting) failing = restartCount > 0 || !['PodInitializing', 'ContainerCreating'].includes(str(waiting.reason) ?? '');
       else if (terminated) failing = (num(terminated.exitCode) ?? 0) !== 0;
       else if (state.running !== undefined) failing = (!init && cs.ready === false) || (restartCount > 0 && (num(lastTerminated.exitCode) ?? 0) !== 0);
-      if (failing) out.push({ name, init, restartCount });
+      const neverStarted = waiting !== undefined && obj(cs.lastState).terminated === undefined && cs.started !== true;
+      if (failing) out.push(neverStarted ? { name, init, restartCount, neverStarted } : { name, init, restartCount });
     }
   };
   visit(status.initContainerStatuses, true);
@@ -95,6 +98,8 @@ export async function fetchLogs(k: Kubectl, pod: K8sObject, notes: string[]): Pr
   const logs: ContainerLogs = {};
   const jobs: Promise<void>[] = [];
   for (const c of failingContainers(pod)) {
+    // A container waiting before its first start (image pull, config error) has no logs at all.
+    if (c.restartCount === 0 && c.neverStarted) continue;
     const streams: ('current' | 'previous')[] = c.restartCount > 0 ? ['current', 'previous'] : ['current'];
     for (const stream of streams) {
       const args = ['logs', name, '-c', c.name, `--tail=${LOG_TAIL_LINES}`, `--limit-bytes=${LOG_LIMIT_BYTES}`];

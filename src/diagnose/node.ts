@@ -92,7 +92,7 @@ export function diagnoseNode(node: K8sObject): NodeDiagnosis {
   const taints = arr(spec.taints).map((t) => ({ key: str(t.key) ?? '', value: str(t.value) ?? null, effect: str(t.effect) ?? '' }));
   for (const t of taints) {
     if (/^node\.kubernetes\.io\//.test(t.key) || t.key === 'node.cloudprovider.kubernetes.io/uninitialized' || t.effect === 'NoExecute') {
-      evidence.push({ source: 'spec', path: `spec.taints[key=${t.key}]`, text: `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}` });
+      evidence.push({ source: 'spec', path: `spec.taints[key=${t.key},effect=${t.effect}]`, text: `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}` });
     }
   }
   if (readyStatus === undefined && problems.length === 0) problems.push('KubeletNotReady');

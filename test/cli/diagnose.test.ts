@@ -130,7 +130,9 @@ describe('infra-ops diagnose deployment | node | service | namespace', () => {
     expect(r.status).toBe(1);
     expect(schemaErrors('diagnose-service', r.json())).toEqual([]);
     expect([r.json().problem, r.json().rootCause]).toEqual(['NoReadyPods', 'ReadinessProbeFailure']);
-    calls();
+    expect(r.json().notes).toEqual([]);
+    // the running-but-unready pods' logs were read; nothing else
+    expect(calls().filter((a) => a[0] === 'logs').map((a) => a[1]).sort()).toEqual(['checkout-6c9f8b7d5-b7x4m', 'checkout-6c9f8b7d5-f2n9s']);
     const files = ['service', 'endpointslices', 'pods'].flatMap((f) => ['--file', k(`services/selector-mismatch/${f}.json`)]);
     const m = run(['service', 'storefront', ...files], null);
     expect(m.status).toBe(1);
@@ -142,6 +144,7 @@ describe('infra-ops diagnose deployment | node | service | namespace', () => {
     expect(r.status).toBe(1);
     const d = r.json();
     expect(schemaErrors('diagnose-namespace', d)).toEqual([]);
+    expect(d.notes).toEqual([]); // pods that never started have no logs to ask for
     expect(d.groups.map((g: { rootCause: string; count: number }) => `${g.count} ${g.rootCause}`)).toEqual(['2 ImagePullAuth', '1 Unschedulable_InsufficientResources']);
     const human = run(['namespace', 'payments', '--file', k('namespaces/payments/pods.json'), '--file', k('namespaces/payments/events.json'), '--now', NOW], null).stdout;
     expect(human).toContain('ImagePullAuth (2): payments-7d4b9c8f6-2hq8k, payments-7d4b9c8f6-9vzc4');

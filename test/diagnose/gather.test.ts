@@ -127,7 +127,7 @@ describe('failing containers, log arguments, events', () => {
     const pods = json('namespaces/payments/pods.json').items as Record<string, unknown>[];
     const byName = (n: string) => pods.find((p) => (p.metadata as { name: string }).name === n)!;
     expect(failingContainers(byName('payments-report-29401230-k7m2p'))).toEqual([]);
-    expect(failingContainers(byName('payments-7d4b9c8f6-2hq8k'))).toEqual([{ name: 'payments', init: false, restartCount: 0 }]);
+    expect(failingContainers(byName('payments-7d4b9c8f6-2hq8k'))).toEqual([{ name: 'payments', init: false, restartCount: 0, neverStarted: true }]);
     expect(failingContainers(byName('payments-api-5b8d6c7f9-r4t2w'))).toEqual([]);
   });
 

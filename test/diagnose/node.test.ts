@@ -15,7 +15,7 @@ describe('node diagnosis', () => {
       path: 'status.conditions[type=Ready]',
       text: 'False · KubeletNotReady · container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
     });
-    expect(d.evidence).toContainEqual({ source: 'spec', path: 'spec.taints[key=node.kubernetes.io/not-ready]', text: 'node.kubernetes.io/not-ready:NoSchedule' });
+    expect(d.evidence).toContainEqual({ source: 'spec', path: 'spec.taints[key=node.kubernetes.io/not-ready,effect=NoSchedule]', text: 'node.kubernetes.io/not-ready:NoSchedule' });
     expect(d.remediation.commands).toContain('kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=ip-10-0-33-18.eu-west-1.compute.internal');
     expect(d.remediation.steps.join(' ')).toMatch(/aws-node|vpc-cni/);
   });

@@ -63,3 +63,16 @@ describe('config: platform section', () => {
     ]);
   });
 });
+
+describe('schemas agree with the code', () => {
+  it('every gate kind registered is allowed by the config schema, and every blocker code by the output schema', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { GATES } = await import('../../src/platform/gates/index.js');
+    const { BLOCKER_CODES } = await import('../../src/platform/types.js');
+    const config = JSON.parse(readFileSync(new URL('../../schemas/config.schema.json', import.meta.url), 'utf8'));
+    expect([...config.definitions.platformGate.properties.check.enum].sort()).toEqual(Object.keys(GATES).sort());
+    const check = JSON.parse(readFileSync(new URL('../../schemas/cli/platform-check.schema.json', import.meta.url), 'utf8'));
+    expect(check.definitions.blocker.properties.code.enum).toEqual([...BLOCKER_CODES]);
+    expect([...check.properties.phases.items.properties.gates.items.properties.check.enum].sort()).toEqual(Object.keys(GATES).sort());
+  });
+});

@@ -155,6 +155,7 @@ describe('message wording across versions', () => {
     expect(parseConfigError('configmaps "app-config" not found')).toMatchObject({ cause: 'MissingConfigMap', name: 'app-config' });
     expect(parseConfigError('secret "db" not found')).toEqual({ cause: 'MissingSecret', kind: 'Secret', name: 'db' });
     expect(parseConfigError("couldn't find key DATABASE_URL in ConfigMap shop/app-config")).toEqual({ cause: 'MissingConfigKey', kind: 'ConfigMap', name: 'app-config', key: 'DATABASE_URL' });
+    expect(parseConfigError("Couldn't find key LOG_LEVEL in ConfigMap shop/app-config")).toMatchObject({ cause: 'MissingConfigKey', kind: 'ConfigMap', key: 'LOG_LEVEL' });
     expect(parseConfigError("couldn't find key password in Secret shop/db")).toEqual({ cause: 'MissingConfigKey', kind: 'Secret', name: 'db', key: 'password' });
     expect(parseConfigError('container has runAsNonRoot and image will run as root (pod: "a_b(c)", container: app)')).toEqual({ cause: 'RunAsNonRootViolation' });
     expect(parseConfigError('something else')).toBeNull();

@@ -17,8 +17,8 @@ interface Parsed {
 }
 
 export function parseConfigError(message: string): Parsed | null {
-  let m = /couldn't find key (\S+) in (ConfigMap|Secret) ([^\s/]+)\/(\S+)/.exec(message);
-  if (m) return { cause: 'MissingConfigKey', key: m[1]!, kind: m[2] as 'ConfigMap' | 'Secret', name: m[4]!.replace(/[.,;]$/, '') };
+  let m = /couldn't find key (\S+) in (ConfigMap|Secret) ([^\s/]+)\/(\S+)/i.exec(message);
+  if (m) return { cause: 'MissingConfigKey', key: m[1]!, kind: /^secret$/i.test(m[2]!) ? 'Secret' : 'ConfigMap', name: m[4]!.replace(/[.,;]$/, '') };
   m = /configmaps? "([^"]+)" not found/i.exec(message);
   if (m) return { cause: 'MissingConfigMap', kind: 'ConfigMap', name: m[1]! };
   m = /secrets? "([^"]+)" not found/i.exec(message);

@@ -120,3 +120,17 @@ describe('deployment diagnosis', () => {
     expect(d.rootCauses.map((g) => [g.rootCause, g.count])).toEqual([['OOMKilled', 2], ['AppCrash', 1]]);
   });
 });
+
+describe('deployment diagnosis: a tag that does not exist (events in the events.k8s.io/v1 shape)', () => {
+  it('names ImagePullNotFound as the dominant cause of the newest of three ReplicaSets', () => {
+    const events = items('stuck-imagepull/events.json');
+    const i = input('stuck-imagepull', { events: [] });
+    const pods = i.pods.map((p) => ({ ...p, events: events.filter((e) => (e.regarding as Obj).name === name(p.pod)) }));
+    const d = diagnoseDeployment({ ...i, pods, events }, diagnosePod);
+    expect([d.problem, d.rootCause]).toEqual(['RolloutStuck', 'ImagePullNotFound']);
+    expect(d.newReplicaSet).toEqual({ name: 'api-84c5b7d9f6', revision: 3, replicas: 2, ready: 0 });
+    expect(d.rootCauses).toEqual([expect.objectContaining({ rootCause: 'ImagePullNotFound', count: 2, pods: ['api-84c5b7d9f6-c4wzp', 'api-84c5b7d9f6-r9d2k'] })]);
+    expect(d.evidence).toContainEqual({ source: 'status', path: 'status.conditions[type=Available]', text: 'False · MinimumReplicasUnavailable · Deployment does not have minimum availability.' });
+    expect(d.summary).toMatch(/2 pod\(s\) ImagePullNotFound \(container app\)/);
+  });
+});

@@ -195,6 +195,13 @@ describe('gathering workloads from files', () => {
     expect(g.notes[0]).toMatch(/no ReplicaSet of this deployment in the files/);
   });
 
+  it('deployment with three ReplicaSets and events.k8s.io/v1 events: the newest ReplicaSet\'s pods, each with its own events', async () => {
+    const files = ['deployment', 'replicasets', 'pods', 'events'].map((n) => f(`deployments/stuck-imagepull/${n}.json`));
+    const g = await gatherDeployment(k(), undefined, { files });
+    expect(g.input.pods.map((p) => [(p.pod.metadata as { name: string }).name, p.events.length])).toEqual([['api-84c5b7d9f6-c4wzp', 5], ['api-84c5b7d9f6-r9d2k', 5]]);
+    expect(g.notes).toEqual([]);
+  });
+
   it('log files alone are not a pod', async () => {
     const e = await failure(gatherPod(k(), 'x', { logsFiles: [f('kubectl/crash/logs-app.txt')] }));
     expect(e.message).toMatch(/give the pod with --pod-file/);

@@ -58,7 +58,7 @@ export function verifyChain(text: string): ChainReport {
         line: i + 1,
         seq: null,
         message: torn
-          ? `line ${i + 1}: the last line is truncated (a torn write or a cut file): ${line.length} bytes of incomplete JSON`
+          ? `line ${i + 1}: the last line is truncated (a torn write or a cut file): ${line.length} characters of incomplete JSON; \`infra-ops audit repair\` sets it aside`
           : `line ${i + 1}: not valid JSON (${(err as Error).message})`,
       });
       continue;

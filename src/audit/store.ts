@@ -44,12 +44,12 @@ function tailOf(text: string, file: string): { seq: number; hash: string } {
       'audit.tail-broken',
     );
   };
-  if (!text.endsWith('\n')) refuse('is truncated (torn write)');
   let last: Partial<AuditEntry>;
   try {
     last = JSON.parse(lastLine) as Partial<AuditEntry>;
   } catch {
-    return refuse('is not valid JSON');
+    // A whole entry that only lacks its newline is fine (the append starts a fresh line); a cut one is not.
+    return refuse(text.endsWith('\n') ? 'is not valid JSON' : 'is truncated (torn write): `infra-ops audit repair` sets it aside');
   }
   if (!Number.isInteger(last.seq) || typeof last.hash !== 'string') refuse('is not an audit entry');
   return { seq: last.seq!, hash: last.hash! };

@@ -173,6 +173,9 @@ export function buildProgram(): Command {
     .description('check the chain: names edited, removed, reordered or truncated records (exit 1)')
     .option('--anchor <seq:hash>', 'a head printed by an earlier verify: also fails when records were cut from the end')
     .action(run(async () => (await import('./commands/audit.js')).auditVerifyCommand));
+  common(audit.command('repair'))
+    .description('set aside a torn last line (crash mid-write, cut file) so records can be appended again; nothing else changes')
+    .action(run(async () => (await import('./commands/audit.js')).auditRepairCommand));
 
   const test = common(program.command('test'))
     .description('test a Terraform directory before (pre) or after (post) deploying: scanners, rules, compliance, cost, state, health')

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRequest, decideRequest } from '../../src/approval/decisions.js';
 import { resolveApprovalSettings } from '../../src/approval/settings.js';
@@ -6,6 +6,7 @@ import { classifyAction } from '../../src/approval/tier.js';
 import { canonicalJson, entryHash, GENESIS_HASH } from '../../src/audit/canonical.js';
 import { anchorProblem, parseAnchor, verifyChain } from '../../src/audit/chain.js';
 import { recordAction } from '../../src/audit/record.js';
+import { repairTornTail } from '../../src/audit/repair.js';
 import { appendAuditRecord, auditLogPath, readAuditLog } from '../../src/audit/store.js';
 import { APPROVAL, cleanup, phr, tempStateDir } from './helpers.js';
 
@@ -192,5 +193,38 @@ describe('anchors', () => {
     await appendAuditRecord(dir, phr({ summary: 'forged' }), APPROVAL);
     expect(anchorProblem(await readAuditLog(dir), head)).toMatchObject({ kind: 'anchor', seq: 4, message: expect.stringContaining('the chain was rewritten') });
     expect(parseAnchor('4:abc')).toBeNull();
+  });
+});
+
+describe('repair of a torn tail', () => {
+  it('sets the cut bytes aside, truncates to the last whole line, and appending continues the chain', async () => {
+    const { dir, file, lines } = await logOf(3);
+    const torn = lines[2]!.slice(0, 200);
+    rewrite(file, [...lines.slice(0, 2), torn], false);
+    const r = await repairTornTail(dir, () => new Date('2026-03-02T11:00:00Z'));
+    expect(r).toMatchObject({ repaired: true, bytes: 200, line: 3, fragmentFile: expect.stringMatching(/records\.torn-20260302T110000000Z\.txt$/) });
+    expect(readFileSync(r.fragmentFile!, 'utf8')).toBe(torn);
+    expect(readFileSync(file, 'utf8')).toBe(`${lines.slice(0, 2).join('\n')}\n`);
+    expect((await readAuditLog(dir)).problems).toEqual([]);
+    const next = await appendAuditRecord(dir, phr(), APPROVAL);
+    expect(next.seq).toBe(3);
+    expect((await readAuditLog(dir)).problems).toEqual([]);
+    // nothing torn: nothing done
+    expect(await repairTornTail(dir)).toEqual({ repaired: false, fragmentFile: null, bytes: 0, line: null });
+  });
+
+  it('a whole last entry that only lost its newline is neither torn nor repaired, and appending works', async () => {
+    const { dir, file, lines } = await logOf(2);
+    rewrite(file, lines, false);
+    expect((await readAuditLog(dir)).problems).toEqual([]);
+    expect((await repairTornTail(dir)).repaired).toBe(false);
+    expect((await appendAuditRecord(dir, phr(), APPROVAL)).seq).toBe(3);
+    expect((await readAuditLog(dir)).problems).toEqual([]);
+  });
+
+  it('a missing log needs no repair', async () => {
+    const dir = tempStateDir('audit-norepair-');
+    expect((await repairTornTail(dir)).repaired).toBe(false);
+    expect(existsSync(auditLogPath(dir))).toBe(false);
   });
 });

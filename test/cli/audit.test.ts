@@ -155,4 +155,25 @@ describe('infra-ops audit', () => {
     expect(missing.stderr).toMatch(/no such file/);
     expect(cli(['audit', 'verify'], { cwd: root }).stdout).toBe('0 records, chain intact\n');
   });
+
+  it('a torn last line: verify names it, record refuses, repair sets it aside, then all is well', async () => {
+    const root = project();
+    const id = await approvedDirect(root);
+    const stateDir = join(root, '.infra-ops');
+    for (let i = 1; i <= 2; i++) await recordAction(stateDir, phr({ approvalId: id }));
+    const file = join(stateDir, 'audit', 'records.jsonl');
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, -300));
+    const v = cli(['audit', 'verify'], { cwd: root });
+    expect(v.status).toBe(1);
+    expect(v.stdout).toMatch(/^line 2: the last line is truncated .*`infra-ops audit repair` sets it aside$/m);
+    const rec = cli(['audit', 'record', '--file', writeRecord(root, 'r.json', phr({ approvalId: id }))], { cwd: root });
+    expect(rec.status).toBe(1);
+    expect(rec.stderr).toMatch(/line 2 is truncated \(torn write\)/);
+    const rep = cli(['audit', 'repair', '--json'], { cwd: root });
+    expect(rep.status).toBe(0);
+    expect(schemaErrors('audit-repair', rep.json())).toEqual([]);
+    expect(rep.json()).toMatchObject({ repaired: true, line: 2 });
+    expect(cli(['audit', 'verify'], { cwd: root }).stdout).toMatch(/^1 records, chain intact\n/);
+    expect(cli(['audit', 'record', '--file', join(root, 'r.json'), '--json'], { cwd: root }).json()).toMatchObject({ seq: 2 });
+  });
 });

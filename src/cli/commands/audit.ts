@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { entryHash } from '../../audit/canonical.js';
 import { anchorProblem, parseAnchor } from '../../audit/chain.js';
 import { recordAction } from '../../audit/record.js';
+import { repairTornTail } from '../../audit/repair.js';
 import { readAuditLog } from '../../audit/store.js';
 import type { AuditEntry } from '../../audit/types.js';
 import { projectContext } from '../context.js';
@@ -152,6 +153,21 @@ export async function auditVerifyCommand(_opts: unknown, cmd: Command): Promise<
           ? [`${d.records} records, chain intact`, d.head ? `head ${d.head} (note it; \`audit verify --anchor ${d.head}\` later also shows records cut from the end)` : ''].filter(Boolean).join('\n')
           : [...d.problems.map((p) => paint(p.message, 'red')), `${d.records} records, ${d.problems.length} problem${d.problems.length === 1 ? '' : 's'}: the audit trail was changed`].join('\n'),
       exitCode: ok ? EXIT.ok : EXIT.failure,
+    },
+    opts,
+  );
+}
+
+export async function auditRepairCommand(_opts: unknown, cmd: Command): Promise<void> {
+  const opts = cmd.opts<CommonOptions>();
+  const result = await repairTornTail(projectContext(opts).stateDir);
+  emit(
+    {
+      data: { schemaVersion: 1 as const, ...result },
+      human: (d) =>
+        d.repaired
+          ? `set aside the torn line ${d.line} (${d.bytes} bytes) in ${d.fragmentFile}; records can be appended again (run infra-ops audit verify)`
+          : 'nothing to repair: the log does not end in a torn line',
     },
     opts,
   );

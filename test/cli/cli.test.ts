@@ -9,7 +9,7 @@ const project = () => mkdtempSync(join(tmpdir(), 'infra-ops-cli-'));
 const example = readFileSync(join(ROOT, 'examples/errors/terraform-s3-access-denied.txt'), 'utf8');
 
 describe('every command', () => {
-  const commands = [[], ['init'], ['config', 'check'], ['debug'], ['resolve'], ['issues'], ['issues', 'list'], ['issues', 'show'], ['issues', 'stats'], ['issues', 'verify'], ['issues', 'export'], ['issues', 'import'], ['status'], ['test'], ['test', 'history'], ['rules'], ['platform', 'status'], ['platform', 'check'], ['approval', 'tier'], ['approval', 'request'], ['approval', 'decide'], ['approval', 'list'], ['audit', 'record'], ['audit', 'list'], ['audit', 'show'], ['audit', 'verify'], ['diagnose', 'pod'], ['diagnose', 'deployment'], ['diagnose', 'node'], ['diagnose', 'service'], ['diagnose', 'namespace'], ['deploy']];
+  const commands = [[], ['init'], ['config', 'check'], ['debug'], ['resolve'], ['issues'], ['issues', 'list'], ['issues', 'show'], ['issues', 'stats'], ['issues', 'verify'], ['issues', 'export'], ['issues', 'import'], ['status'], ['test'], ['test', 'history'], ['rules'], ['platform', 'status'], ['platform', 'check'], ['approval', 'tier'], ['approval', 'request'], ['approval', 'decide'], ['approval', 'list'], ['audit', 'record'], ['audit', 'list'], ['audit', 'show'], ['audit', 'verify'], ['audit', 'repair'], ['diagnose', 'pod'], ['diagnose', 'deployment'], ['diagnose', 'node'], ['diagnose', 'service'], ['diagnose', 'namespace'], ['deploy']];
   it.each(commands.map((c) => [c.join(' ') || '(root)', c]))('%s has --help', (_name, args) => {
     const r = cli([...(args as string[]), '--help'], { cwd: project() });
     expect(r.status).toBe(0);

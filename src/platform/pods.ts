@@ -3,9 +3,11 @@
  * condition (`Unschedulable`, "0/2 nodes are available: 2 node(s) had untolerated taint
  * {node.kubernetes.io/not-ready: }. preemption: …") and the pod's events. Events come in two shapes
  * (core/v1 `involvedObject`/`message`/`count`/`lastTimestamp`, events.k8s.io/v1
- * `regarding`/`note`/`series`); both are read. Events expire (about an hour): a pod may have none.
+ * `regarding`/`note`/`series`); both are read (src/diagnose/events.ts). Events expire (about an
+ * hour): a pod may have none.
  */
-import { arr, condition, nameOf, namespaceOf, num, obj, str } from './k8s.js';
+import { eventSubject, normalizeEvent } from '../diagnose/events.js';
+import { arr, condition, nameOf, namespaceOf, obj, str } from './k8s.js';
 import type { K8sObject, PendingPod, PodEventSummary } from './types.js';
 
 interface EventFor extends PodEventSummary {
@@ -15,29 +17,36 @@ interface EventFor extends PodEventSummary {
   uid: string | null;
 }
 
-function normaliseEvent(e: K8sObject): EventFor {
-  const target = obj(e.involvedObject ?? e.regarding);
-  const series = obj(e.series);
-  const count = num(series.count, 0) || num(e.count, 0) || num(e.deprecatedCount, 0) || 1;
-  const lastSeen =
-    str(series.lastObservedTime) ?? str(e.lastTimestamp) ?? str(e.deprecatedLastTimestamp) ?? str(e.eventTime) ?? str(e.firstTimestamp) ?? str(obj(e.metadata).creationTimestamp);
-  return {
-    kind: str(target.kind),
-    namespace: str(target.namespace) ?? str(obj(e.metadata).namespace),
-    name: str(target.name),
-    uid: str(target.uid),
-    type: str(e.type) ?? 'Normal',
-    reason: str(e.reason) ?? '',
-    message: (str(e.message) ?? str(e.note) ?? '').trim(),
-    count,
-    lastSeen,
-    source: str(obj(e.source).component) ?? str(e.reportingController) ?? str(e.reportingComponent),
-  };
+/** Both event shapes, normalised by the diagnosis module; kept with the object they are about. */
+function eventsFor(events: K8sObject[]): EventFor[] {
+  const out: EventFor[] = [];
+  for (const raw of events) {
+    const e = normalizeEvent(raw);
+    if (!e) continue;
+    const subject = eventSubject(raw);
+    out.push({
+      ...subject,
+      namespace: subject.namespace ?? str(obj(raw.metadata).namespace),
+      type: e.type,
+      reason: e.reason,
+      message: e.message.trim(),
+      count: e.count,
+      lastSeen: e.lastSeen,
+      source: e.source,
+    });
+  }
+  return out;
+}
+
+/** Milliseconds of an ISO time (fractions of a second included); events without one sort last. */
+function time(t: string | null): number {
+  const ms = t ? Date.parse(t) : NaN;
+  return Number.isFinite(ms) ? ms : Number.NEGATIVE_INFINITY;
 }
 
 /** Pending pods of `namespace` (null: every namespace), oldest first, each with its events newest first. */
 export function pendingPods(pods: K8sObject[], events: K8sObject[], namespace: string | null): PendingPod[] {
-  const normalised = events.map(normaliseEvent).filter((e) => e.kind === null || e.kind === 'Pod');
+  const normalised = eventsFor(events).filter((e) => e.kind === null || e.kind === 'Pod');
   const pending = pods.filter((p) => str(obj(p.status).phase) === 'Pending' && (namespace === null || namespaceOf(p) === namespace));
   const out = pending.map((p): PendingPod => {
     const meta = obj(p.metadata);
@@ -47,7 +56,7 @@ export function pendingPods(pods: K8sObject[], events: K8sObject[], namespace: s
     const scheduled = condition(p, 'PodScheduled');
     const mine = normalised
       .filter((e) => e.name === name && (e.namespace ?? ns) === ns && (e.uid === null || uid === null || e.uid === uid))
-      .sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''))
+      .sort((a, b) => time(b.lastSeen) - time(a.lastSeen))
       .map(({ kind: _k, namespace: _n, name: _nm, uid: _u, ...rest }) => rest);
     return {
       namespace: ns,

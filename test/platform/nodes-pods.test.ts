@@ -85,13 +85,16 @@ describe('pending pods with their events', () => {
   it('reads both event shapes, newest first, and ignores events of an earlier pod with the same name', () => {
     const pod = { kind: 'Pod', metadata: { name: 'web-0', namespace: 'shop', uid: 'uid-now', creationTimestamp: '2026-11-20T10:00:00Z' }, status: { phase: 'Pending' } };
     const core = { kind: 'Event', type: 'Warning', reason: 'FailedScheduling', message: '0/3 nodes are available: 3 Insufficient memory.', count: 4, firstTimestamp: '2026-11-20T10:00:01Z', lastTimestamp: '2026-11-20T10:05:00Z', involvedObject: { kind: 'Pod', name: 'web-0', namespace: 'shop', uid: 'uid-now' }, source: { component: 'default-scheduler' } };
-    const modern = { apiVersion: 'events.k8s.io/v1', kind: 'Event', type: 'Warning', reason: 'FailedScheduling', note: 'pod has unbound immediate PersistentVolumeClaims.', regarding: { kind: 'Pod', name: 'web-0', namespace: 'shop', uid: 'uid-now' }, eventTime: '2026-11-20T10:06:00.000001Z', series: { count: 2, lastObservedTime: '2026-11-20T10:09:00.000001Z' }, reportingController: 'default-scheduler', metadata: { namespace: 'shop' } };
+    const modern = { apiVersion: 'events.k8s.io/v1', kind: 'Event', type: 'Warning', reason: 'FailedScheduling', note: 'pod has unbound immediate PersistentVolumeClaims.', regarding: { kind: 'Pod', name: 'web-0', namespace: 'shop', uid: 'uid-now' }, eventTime: '2026-11-20T10:06:00.000001Z', series: { count: 2, lastObservedTime: '2026-11-20T10:09:00.500000Z' }, reportingController: 'default-scheduler', metadata: { namespace: 'shop' } };
     const stale = { ...core, message: 'old pod', lastTimestamp: '2026-11-20T09:00:00Z', involvedObject: { kind: 'Pod', name: 'web-0', namespace: 'shop', uid: 'uid-before' } };
     const other = { ...core, involvedObject: { kind: 'Pod', name: 'web-1', namespace: 'shop', uid: 'x' } };
-    const [p] = pendingPods([pod], [core, stale, other, modern], 'shop');
+    // Same second, with and without a fraction: the later one (10:09:00.5) is newer.
+    const sameSecond = { ...core, message: 'whole second', lastTimestamp: '2026-11-20T10:09:00Z', count: 1 };
+    const [p] = pendingPods([pod], [core, stale, other, sameSecond, modern], 'shop');
     expect(p!.scheduled).toBeNull();
     expect(p!.events.map((e) => [e.message, e.count, e.source])).toEqual([
       ['pod has unbound immediate PersistentVolumeClaims.', 2, 'default-scheduler'],
+      ['whole second', 1, 'default-scheduler'],
       ['0/3 nodes are available: 3 Insufficient memory.', 4, 'default-scheduler'],
     ]);
   });

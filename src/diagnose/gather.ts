@@ -7,7 +7,6 @@
  *   YAML documents, or a `List`; nothing is read from the cluster then.
  */
 import { readFile } from 'node:fs/promises';
-import { parseAllDocuments } from 'yaml';
 import { CliError, EXIT } from '../cli/exit-codes.js';
 import type { Kubectl } from './kubectl.js';
 import type { DeploymentInput } from './deployment.js';
@@ -209,6 +208,7 @@ export async function readObjectsFile(path: string, flag: string): Promise<K8sOb
     }
   } else {
     docs = [];
+    const { parseAllDocuments } = await import('yaml'); // only for YAML: JSON files never load it
     for (const d of parseAllDocuments(text)) {
       const err = d.errors[0];
       if (err) {

@@ -8,10 +8,23 @@
  * - anything else → exit 1 with the command and kubectl's first stderr line.
  */
 import { CliError, EXIT } from '../cli/exit-codes.js';
-import { findBinary, firstStderrLine, runTool, type ToolRun } from '../tester/tools/exec.js';
+import type { ToolRun } from '../tester/tools/exec.js';
 
 export const KUBECTL_TIMEOUT_MS = 30_000;
 export const KUBECTL_INSTALL = 'apt-get install kubectl (or https://kubernetes.io/docs/tasks/tools/)';
+
+/**
+ * The line of kubectl's stderr worth quoting, at most 300 characters: kubectl's own verdict
+ * (`error: …`, `Error from server …`, `Unable to connect …`, `The connection to the server …`)
+ * rather than the client-go log lines printed before it; else the first line.
+ */
+export function stderrLine(stderr: string): string | null {
+  const lines = stderr.split(/\r?\n/).map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  if (lines.length === 0) return null;
+  const verdict = lines.find((l) => /^(error:|Error from server|Unable to connect|The connection to the server)/.test(l));
+  const line = verdict ?? lines[0]!;
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+}
 
 /** Which cluster and namespace to talk to; absent fields fall back to kubectl's own defaults. */
 export interface KubectlTarget {
@@ -81,7 +94,7 @@ export function kubectlFailure(run: ToolRun, target: KubectlTarget, ref?: Object
   if (run.exitCode === 0) return null;
   const lines = run.stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const all = lines.join('\n');
-  const first = firstStderrLine(run.stderr) ?? `exit code ${run.exitCode}`;
+  const first = stderrLine(run.stderr) ?? `exit code ${run.exitCode}`;
   const last = lines.length ? lines[lines.length - 1]! : first;
   if (/\(NotFound\)|\bnot found\b/.test(all) && /Error from server/.test(all)) {
     const m = /Error from server \(NotFound\): (.*)$/m.exec(all);
@@ -120,7 +133,8 @@ export class Kubectl {
   constructor(readonly target: KubectlTarget = {}) {}
 
   private async binary(): Promise<string> {
-    this.bin ??= findBinary('kubectl', this.target.env ?? process.env);
+    // exec.js (and execa) load only when kubectl is really run: diagnosing files never pays for them.
+    this.bin ??= import('../tester/tools/exec.js').then((m) => m.findBinary('kubectl', this.target.env ?? process.env));
     const bin = await this.bin;
     if (bin === null) throw kubectlMissing();
     return bin;
@@ -129,6 +143,7 @@ export class Kubectl {
   /** Runs `kubectl <globals> args [-n NS]`; never throws for a kubectl failure (see {@link kubectlFailure}). */
   async run(args: readonly string[], opts: { namespaced?: boolean } = {}): Promise<ToolRun> {
     const bin = await this.binary();
+    const { runTool } = await import('../tester/tools/exec.js');
     return runTool(bin, kubectlArgs(this.target, args, opts), {
       timeoutMs: this.target.timeoutMs ?? KUBECTL_TIMEOUT_MS,
       env: this.target.env ?? process.env,
@@ -156,7 +171,7 @@ export function parseKubectlJson(run: ToolRun): Record<string, unknown> {
     doc = JSON.parse(run.stdout);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new CliError(`\`${showCommand(run.args)}\` did not print JSON (${why}): ${firstStderrLine(run.stderr) ?? (run.stdout.trim().slice(0, 120) || 'empty output')}`, EXIT.failure, 'kubectl.bad_output');
+    throw new CliError(`\`${showCommand(run.args)}\` did not print JSON (${why}): ${stderrLine(run.stderr) ?? (run.stdout.trim().slice(0, 120) || 'empty output')}`, EXIT.failure, 'kubectl.bad_output');
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new CliError(`\`${showCommand(run.args)}\` printed JSON that is not an object`, EXIT.failure, 'kubectl.bad_output');

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/exit-codes.js';
-import { Kubectl, kubectlArgs, kubectlFailure, showCommand } from '../../src/diagnose/kubectl.js';
+import { Kubectl, kubectlArgs, kubectlFailure, showCommand, stderrLine } from '../../src/diagnose/kubectl.js';
 import type { ToolRun } from '../../src/tester/tools/exec.js';
 import { makeSandbox } from '../tester/tools/helpers.js';
 
@@ -103,6 +103,14 @@ describe('kubectl failures become errors a user can act on', () => {
     const e = await failure(k.getJson(['get', 'deploymnt', 'x']));
     expect(e.exitCode).toBe(1);
     expect(e.message).toBe('`kubectl get deploymnt x -o json` failed: error: the server doesn\'t have a resource type "deploymnt"');
+  });
+
+  it('quotes kubectl\'s own verdict, not the client-go log lines printed before it', () => {
+    const stderr = 'E1123 10:21:04.512113   48211 memcache.go:265] couldn\'t get current server API group list: Get "https://127.0.0.1:6443/api?timeout=32s": dial tcp 127.0.0.1:6443: connect: connection refused\nerror: You must be logged in to the server (Unauthorized)\n';
+    expect(stderrLine(stderr)).toBe('error: You must be logged in to the server (Unauthorized)');
+    expect(stderrLine('warning: something\nmore\n')).toBe('warning: something');
+    expect(stderrLine('\n  \n')).toBeNull();
+    expect(stderrLine('x'.repeat(500))).toHaveLength(300);
   });
 
   it('classifies RBAC, expired credentials and wrong kubeconfig', () => {

@@ -173,7 +173,7 @@ describe('infra-ops audit', () => {
     expect(rep.status).toBe(0);
     expect(schemaErrors('audit-repair', rep.json())).toEqual([]);
     expect(rep.json()).toMatchObject({ repaired: true, line: 2 });
-    expect(cli(['audit', 'verify'], { cwd: root }).stdout).toMatch(/^1 records, chain intact\n/);
+    expect(cli(['audit', 'verify'], { cwd: root }).stdout).toMatch(/^1 record, chain intact\n/);
     expect(cli(['audit', 'record', '--file', join(root, 'r.json'), '--json'], { cwd: root }).json()).toMatchObject({ seq: 2 });
   });
 });

@@ -12,6 +12,8 @@ import { emit, paint } from '../output.js';
 import { readTextFile } from '../read-input.js';
 import { describeAction } from './approval.js';
 
+const countRecords = (n: number): string => `${n} record${n === 1 ? '' : 's'}`;
+
 interface RecordOptions extends CommonOptions {
   file: string;
 }
@@ -79,7 +81,7 @@ export async function auditListCommand(_opts: unknown, cmd: Command): Promise<vo
           ? 'No audit records yet. `infra-ops audit record --file phr.json` writes one after a medium or critical action.'
           : [
               ...d.records.map((r) => `${r.id.padEnd(8)} ${r.recordedAt}  ${(r.tier ?? '?').padEnd(8)} ${r.approvalId ?? '?'}  ${r.summary ?? ''}`),
-              `${d.total} records${d.problems ? paint(`, ${d.problems} problems: run infra-ops audit verify`, 'red') : ''}`,
+              `${countRecords(d.total)}${d.problems ? paint(`, ${d.problems} problems: run infra-ops audit verify`, 'red') : ''}`,
             ].join('\n'),
     },
     opts,
@@ -150,8 +152,8 @@ export async function auditVerifyCommand(_opts: unknown, cmd: Command): Promise<
       data: { schemaVersion: 1 as const, ok, file: log.file, records: log.records, lastSeq: log.lastSeq, lastHash: log.lastHash, head, problems },
       human: (d) =>
         d.ok
-          ? [`${d.records} records, chain intact`, d.head ? `head ${d.head} (note it; \`audit verify --anchor ${d.head}\` later also shows records cut from the end)` : ''].filter(Boolean).join('\n')
-          : [...d.problems.map((p) => paint(p.message, 'red')), `${d.records} records, ${d.problems.length} problem${d.problems.length === 1 ? '' : 's'}: the audit trail was changed`].join('\n'),
+          ? [`${countRecords(d.records)}, chain intact`, d.head ? `head ${d.head} (note it; \`audit verify --anchor ${d.head}\` later also shows records cut from the end)` : ''].filter(Boolean).join('\n')
+          : [...d.problems.map((p) => paint(p.message, 'red')), `${countRecords(d.records)}, ${d.problems.length} problem${d.problems.length === 1 ? '' : 's'}: the audit trail was changed`].join('\n'),
       exitCode: ok ? EXIT.ok : EXIT.failure,
     },
     opts,

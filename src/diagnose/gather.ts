@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { CliError, EXIT } from '../cli/exit-codes.js';
 import type { Kubectl } from './kubectl.js';
 import type { DeploymentInput } from './deployment.js';
+import type { NodeInput } from './node.js';
 import type { ServiceInput } from './service.js';
 import type { PodInput } from './types.js';
 
@@ -453,13 +454,23 @@ export async function gatherDeployment(k: Kubectl, name: string | undefined, o: 
   return { input: { deployment, replicaSets, pods: inputs, events }, source: 'cluster', notes };
 }
 
-export async function gatherNode(k: Kubectl, name: string | undefined, o: GatherOptions): Promise<Gathered<K8sObject>> {
+export async function gatherNode(k: Kubectl, name: string | undefined, o: GatherOptions): Promise<Gathered<NodeInput>> {
+  const notes: string[] = [];
   if (usesFiles(o)) {
     const pool = await readFilePool(o);
-    return { input: pickNamed(poolKind(pool, 'Node'), 'Node', name), source: 'files', notes: [] };
+    const node = pickNamed(poolKind(pool, 'Node'), 'Node', name);
+    return { input: { node, events: eventsFor(poolKind(pool, 'Event'), 'Node', node) }, source: 'files', notes };
   }
   if (!name) throw new CliError('name the node to diagnose (or give --file)', EXIT.usage, 'input.missing');
-  return { input: await k.getJson(['get', 'node', name], { kind: 'node', name }, { namespaced: false }), source: 'cluster', notes: [] };
+  const [node, events] = await all<[K8sObject, K8sObject[]]>([
+    k.getJson(['get', 'node', name], { kind: 'node', name }, { namespaced: false }),
+    // Node events live in whichever namespace the reporter chose (usually default): ask all of them.
+    k.list(['get', 'events', '-A', '--field-selector', `involvedObject.kind=Node,involvedObject.name=${name}`], { kind: 'events' }, { namespaced: false }).catch((e: unknown) => {
+      notes.push(`events of node ${name} not read (diagnosing without them): ${e instanceof Error ? e.message : String(e)}`);
+      return [];
+    }),
+  ]);
+  return { input: { node, events: events.filter((e) => eventConcerns(e, 'Node', name, '')) }, source: 'cluster', notes };
 }
 
 export async function gatherService(k: Kubectl, name: string | undefined, o: GatherOptions): Promise<Gathered<ServiceInput>> {

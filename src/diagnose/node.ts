@@ -53,7 +53,26 @@ function readyReason(reason: string, message: string): NodeProblem {
   return 'KubeletNotReady';
 }
 
-export function diagnoseNode(node: K8sObject): NodeDiagnosis {
+export interface NodeInput {
+  node: K8sObject;
+  /** Events about the node (either shape); optional. */
+  events?: K8sObject[];
+}
+
+/** Node events worth quoting: warnings (eviction thresholds, image GC, OOM, reboots) and NotReady transitions. */
+const NODE_EVENT = /^(NodeNotReady|NodeHasDiskPressure|NodeHasInsufficientMemory|NodeHasInsufficientPID)$/;
+
+function nodeEvidenceEvents(events: K8sObject[]): Evidence[] {
+  const picked = events.filter((e) => str(e.type) === 'Warning' || NODE_EVENT.test(str(e.reason) ?? ''));
+  const seen = (e: K8sObject) => str(e.lastTimestamp) ?? str(obj(e.series).lastObservedTime) ?? str(e.deprecatedLastTimestamp) ?? str(e.eventTime) ?? str(obj(e.metadata).creationTimestamp) ?? '';
+  return picked
+    .sort((a, b) => seen(b).localeCompare(seen(a)))
+    .slice(0, 5)
+    .map((e) => ({ source: 'event' as const, path: `event:${str(e.reason) ?? ''}`, text: (str(e.message) ?? str(e.note) ?? '').slice(0, 500) }));
+}
+
+/** Diagnoses a node from its object (`kubectl get node -o json`) and, optionally, its events. */
+export function diagnoseNode(node: K8sObject, events: K8sObject[] = []): NodeDiagnosis {
   const { name } = meta(node);
   const spec = obj(node.spec);
   const conditions = arr(obj(node.status).conditions);
@@ -96,6 +115,7 @@ export function diagnoseNode(node: K8sObject): NodeDiagnosis {
     }
   }
   if (readyStatus === undefined && problems.length === 0) problems.push('KubeletNotReady');
+  if (problems.length > 0) evidence.push(...nodeEvidenceEvents(events));
 
   const problem: NodeProblem = problems[0] ?? 'Healthy';
   const healthy = problem === 'Healthy';

@@ -116,7 +116,11 @@ describe('infra-ops diagnose deployment | node | service | namespace', () => {
     expect(r.status).toBe(1);
     expect(schemaErrors('diagnose-node', r.json())).toEqual([]);
     expect([r.json().problem, r.json().ready]).toEqual(['NetworkPluginNotReady', 'False']);
-    expect(calls()[0]).toEqual(['get', 'node', 'ip-10-0-33-18.eu-west-1.compute.internal', '-o', 'json']);
+    expect(r.json().evidence).toContainEqual({ source: 'event', path: 'event:NodeNotReady', text: 'Node ip-10-0-33-18.eu-west-1.compute.internal status is now: NodeNotReady' });
+    expect(calls().sort()).toEqual([
+      ['get', 'events', '-A', '--field-selector', 'involvedObject.kind=Node,involvedObject.name=ip-10-0-33-18.eu-west-1.compute.internal', '-o', 'json'],
+      ['get', 'node', 'ip-10-0-33-18.eu-west-1.compute.internal', '-o', 'json'],
+    ]);
     const ok = run(['node', '--file', k('nodes/ready.json'), '--json'], null);
     expect([ok.status, ok.json().problem]).toEqual([0, 'Healthy']);
   });

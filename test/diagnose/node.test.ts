@@ -5,6 +5,8 @@ import { diagnoseNode } from '../../src/diagnose/node.js';
 
 const K8S = fileURLToPath(new URL('../fixtures/k8s/nodes/', import.meta.url));
 const load = (f: string) => JSON.parse(readFileSync(K8S + f, 'utf8')) as Record<string, unknown>;
+const EVENTS = (load('events.json') as { items: Record<string, unknown>[] }).items;
+const eventsOf = (node: string) => EVENTS.filter((e) => (e.involvedObject as { name: string }).name === node);
 
 describe('node diagnosis', () => {
   it('NotReady because the CNI plugin is not initialised: quotes the Ready condition and the not-ready taints', () => {
@@ -38,6 +40,19 @@ describe('node diagnosis', () => {
     expect([d.ready, d.problem, d.healthy]).toEqual(['True', problem, false]);
     expect(d.evidence).toContainEqual({ source: 'status', path, text });
     expect(d.summary).toMatch(new RegExp(`is Ready but under ${problem}$`));
+  });
+
+  it('quotes the node\'s warning events, newest first, when something is wrong — and none when it is healthy', () => {
+    const name = 'ip-10-0-21-96.eu-west-1.compute.internal';
+    const d = diagnoseNode(load('disk-pressure.json'), eventsOf(name));
+    expect(d.evidence.filter((e) => e.source === 'event')).toEqual([
+      { source: 'event', path: 'event:EvictionThresholdMet', text: 'Attempting to reclaim ephemeral-storage' },
+      { source: 'event', path: 'event:FreeDiskSpaceFailed', text: 'Failed to garbage collect required amount of images. Attempted to free 9651239731 bytes, but only found 0 bytes eligible to free.' },
+      { source: 'event', path: 'event:NodeHasDiskPressure', text: `Node ${name} status is now: NodeHasDiskPressure` },
+    ]);
+    const ok = load('ready.json');
+    (ok.metadata as { name: string }).name = name;
+    expect(diagnoseNode(ok, eventsOf(name)).evidence).toEqual([]);
   });
 
   it('container runtime down wins over the PLEG complaint it causes; PLEG alone is PLEGNotHealthy', () => {

@@ -86,7 +86,7 @@ export async function diagnoseDeploymentCommand(name: string | undefined, _o: un
 export async function diagnoseNodeCommand(name: string | undefined, _o: unknown, cmd: Command): Promise<void> {
   const { opts, k, gather } = setup(cmd, name, 'node');
   const g = await gatherNode(k, name, gather);
-  const data: DiagnoseNodeResult = { ...metaOf(g), ...diagnoseNode(g.input) };
+  const data: DiagnoseNodeResult = { ...metaOf(g), ...diagnoseNode(g.input.node, g.input.events) };
   emit({ data, human: (x) => formatWorkload(`node ${x.name}: ${x.problem}${x.healthy ? '' : ` (Ready=${x.ready})`}`, x, [x.taints.length ? `taints: ${x.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ')}` : '']), exitCode: exitFor(data.healthy) }, opts);
 }
 

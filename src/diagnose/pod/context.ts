@@ -180,7 +180,10 @@ function eventsOfPod(raw: unknown, name: string, uid: string | null): PodEvent[]
 }
 
 export function buildContext(input: PodInput): PodContext {
-  const pod = obj(input?.pod);
+  // `kubectl get pods -l … -o json` with a single match is a List of one pod.
+  const rawPod = obj(input?.pod);
+  const listed = rawPod.kind === 'List' && Array.isArray(rawPod.items) && rawPod.items.length === 1 ? obj(rawPod.items[0]) : null;
+  const pod = listed ?? rawPod;
   const meta = obj(pod.metadata);
   const spec = obj(pod.spec);
   const status = obj(pod.status);
@@ -234,10 +237,14 @@ export function buildContext(input: PodInput): PodContext {
 
 /** Events about one container (by field path or by the container's name in the message). */
 export function containerEvents(ctx: PodContext, c: ContainerView): PodEvent[] {
+  const named = new RegExp(`\\bcontainer:? ${escapeRe(c.name)}(?![\\w-])`, 'i');
+  // Without a field path, an event about the pod's only container is about that container.
+  const only = ctx.containers.length === 1 && ctx.initContainers.length === 0 && ctx.containers[0] === c;
   return ctx.events.filter((e) => {
     const ec = eventContainer(e);
     if (ec) return ec.name === c.name && ec.init === (c.type === 'init');
-    return new RegExp(`\\bContainer ${escapeRe(c.name)}\\b`).test(e.message);
+    if (named.test(e.message)) return true;
+    return only && e.source !== 'default-scheduler' && !/\bcontainer:? [a-z0-9]/i.test(e.message);
   });
 }
 

@@ -49,7 +49,9 @@ function fallback(ctx: PodContext): Finding {
   if (ctx.phase === 'Failed') {
     return { ...base, rootCause: 'AppCrash', summary: `Pod failed${ctx.message ? `: ${ctx.message}` : ''}; no container status explains it.`, steps: ['Read the pod\'s events and its containers\' logs.'] };
   }
-  if (ctx.phase === 'Pending' && ctx.nodeName && !young) {
+  const lastEvent = ctx.events.at(-1);
+  const progressing = !!lastEvent && /^(Scheduled|Pulling|Pulled|Created|Started|SuccessfulAttachVolume)$/.test(lastEvent.reason);
+  if (ctx.phase === 'Pending' && ctx.nodeName && !young && !progressing) {
     const hasVolumes = ctx.volumes.some((v) => !('projected' in v) && !('emptyDir' in v) && !('downwardAPI' in v));
     return {
       ...base,
@@ -61,7 +63,7 @@ function fallback(ctx: PodContext): Finding {
   return {
     ...base,
     rootCause: 'Healthy',
-    summary: young ? 'Pod is starting; nothing has failed yet.' : `Pod is ${ctx.phase} and no rule found a failure.`,
+    summary: young || progressing ? `Pod is starting${lastEvent && progressing ? ` (last event: ${lastEvent.reason} ${lastEvent.message})` : ''}; nothing has failed yet.` : `Pod is ${ctx.phase} and no rule found a failure.`,
     steps: ['Nothing to fix yet; look again in a minute if it does not become ready.'],
   };
 }

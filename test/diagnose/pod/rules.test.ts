@@ -161,3 +161,40 @@ describe('message wording across versions', () => {
     expect(parseConfigError('something else')).toBeNull();
   });
 });
+
+describe('input variations', () => {
+  it('events without a field path count for the only container', () => {
+    const c = load('LivenessProbeFailure', 'http-500-killed-137');
+    const i = clone(c.input);
+    for (const e of i.events as Any[]) delete e.involvedObject.fieldPath;
+    const d = diagnosePod(i);
+    expect(d.rootCause).toBe('LivenessProbeFailure');
+    expect(d.confidence).toBe('medium');
+  });
+
+  it('a pod given as `kubectl get pods -l … -o json` (a List of one) is read as that pod', () => {
+    const c = load('OOMKilled', 'crashloop-oom-256mi');
+    const d = diagnosePod({ ...c.input, pod: { apiVersion: 'v1', kind: 'List', items: [c.input.pod] } });
+    expect(d.rootCause).toBe('OOMKilled');
+    expect(d.name).toBe('web-5b6c8d7f9-r7pzt');
+  });
+
+  it('sandbox and mount failures: the newer one is the blocker (volumes mount before the sandbox)', () => {
+    const c = load('PodSandboxFailure', 'aws-cni-no-ip');
+    const i = clone(c.input);
+    const sandbox = (i.events as Any[]).find((e) => e.reason === 'FailedCreatePodSandBox');
+    (i.events as Any[]).push({ ...structuredClone(sandbox), reason: 'FailedMount', message: 'MountVolume.SetUp failed for volume "config" : configmap "web-files" not found', lastTimestamp: '2026-11-20T10:29:59Z' });
+    expect(diagnosePod(i).rootCause).toBe('VolumeMountFailure');
+    expect(diagnosePod(c.input).rootCause).toBe('PodSandboxFailure');
+  });
+
+  it('a reference the runtime rejects at pull time is an invalid image name', () => {
+    const c = load('ImagePullNotFound', 'docker-era-ecr-manifest-unknown');
+    const i = clone(c.input);
+    const st = (i.pod as Any).status.containerStatuses[0];
+    st.state.waiting.message = 'rpc error: code = Unknown desc = Error response from daemon: invalid reference format';
+    i.events = [];
+    expect(diagnosePod(i).rootCause).toBe('InvalidImageName');
+  });
+});
+

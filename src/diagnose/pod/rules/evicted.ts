@@ -8,6 +8,19 @@ import { applyStep, describeCmd, eventEv, k, latest, ownerRef, statusEv, type Po
 
 function match(ctx: PodContext) {
   const isEvicted = ctx.reason === 'Evicted' || (ctx.phase === 'Failed' && ctx.events.some((e) => e.reason === 'Evicted') && !ctx.reason);
+  // Graceful node shutdown terminates pods like an eviction (reason Terminated/Shutdown/NodeShutdown).
+  const shutdown = ctx.phase === 'Failed' && /^(Terminated|Shutdown|NodeShutdown)$/.test(ctx.reason ?? '') && /node shutdown/i.test(ctx.message ?? '');
+  if (shutdown) {
+    return {
+      rootCause: 'Evicted' as const,
+      container: null,
+      summary: `Pod was terminated because node ${ctx.nodeName ?? ''} shut down (${ctx.message}).`.replace(/\s+\(/, ' ('),
+      evidence: [statusEv('status.reason', ctx.reason), statusEv('status.message', ctx.message)],
+      commands: [describeCmd(ctx), ...(ctx.nodeName ? [`kubectl describe node ${ctx.nodeName}`] : []), k(ctx, 'delete', 'pod', ctx.name)],
+      steps: [`${ownerRef(ctx) ? `${ownerRef(ctx)} already replaced it` : 'Re-create the bare pod'}; delete the terminated pod object when done. Check why the node shut down (spot interruption, scale-in, maintenance).`],
+      confidence: 'high' as const,
+    };
+  }
   if (!isEvicted) return null;
   const msg = ctx.message ?? latest(ctx.events, (e) => e.reason === 'Evicted')?.message ?? '';
   const resource =

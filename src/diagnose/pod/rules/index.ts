@@ -4,6 +4,7 @@
  * and Healthy is what remains. Adding a rule: one file here and one line below.
  */
 import type { ContainerRule, PodRule, Rule } from '../finding.js';
+import { admissionRejectedRule } from './admission-rejected.js';
 import { appCrashRule } from './app-crash.js';
 import { badCommandRule } from './bad-command.js';
 import { createContainerConfigRule } from './create-container-config.js';
@@ -39,6 +40,7 @@ export const CONTAINER_RULES: readonly ContainerRule[] = [
 export const POD_RULES: readonly PodRule[] = [
   succeededRule,
   evictedRule,
+  admissionRejectedRule,
   unschedulableRule,
   makeInitContainerRule(CONTAINER_RULES.filter((r) => r !== readinessProbeRule && r !== runningWithRestartsRule)),
   sandboxRule,

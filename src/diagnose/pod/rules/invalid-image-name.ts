@@ -2,16 +2,21 @@
 import { containerEvents } from '../context.js';
 import { applyStep, describeCmd, eventEv, k, ownerRef, specEv, specRef, statusEv, type ContainerRule } from '../finding.js';
 
+const INVALID = /invalid reference format|couldn't parse image (reference|name)/i;
+
 export const invalidImageNameRule: ContainerRule = {
   scope: 'container',
   labels: ['InvalidImageName'],
-  priority: 60,
+  priority: 59,
   match(ctx, c) {
     const w = c.waiting;
-    const inspect = containerEvents(ctx, c).filter((e) => e.reason === 'InspectFailed' || /invalid reference format|couldn't parse image (reference|name)/i.test(e.message));
-    if (w?.reason !== 'InvalidImageName' && !(w && inspect.length > 0 && /Invalid|Inspect/i.test(w.reason ?? ''))) return null;
-    const evidence = [statusEv(`${c.statusPath}.state.waiting.reason`, w.reason)];
-    if (w.message) evidence.push(statusEv(`${c.statusPath}.state.waiting.message`, w.message));
+    const inspect = containerEvents(ctx, c).filter((e) => e.reason === 'InspectFailed' || INVALID.test(e.message));
+    const pulling = w?.reason === 'ErrImagePull' || w?.reason === 'ImagePullBackOff';
+    // A runtime that rejects the reference at pull time says so in the pull error.
+    const rejected = pulling && (INVALID.test(w?.message ?? '') || inspect.some((e) => /^Failed to pull image/.test(e.message)));
+    if (w?.reason !== 'InvalidImageName' && !rejected) return null;
+    const evidence = [statusEv(`${c.statusPath}.state.waiting.reason`, w!.reason)];
+    if (w?.message) evidence.push(statusEv(`${c.statusPath}.state.waiting.message`, w.message));
     const ev = inspect.at(-1);
     if (ev) evidence.push(eventEv(ev));
     const image = c.image ?? '';

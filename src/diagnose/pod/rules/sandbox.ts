@@ -2,6 +2,7 @@
  * PodSandboxFailure: the runtime cannot create the pod's sandbox (network namespace, CNI IP, pause
  * image): `FailedCreatePodSandBox` events while the containers never start.
  */
+import { eventTime } from '../../events.js';
 import { containersNotStarted } from '../not-started.js';
 import { describeCmd, eventEv, k, latest, statusEv, stripRpc, type PodRule } from '../finding.js';
 
@@ -13,6 +14,9 @@ export const sandboxRule: PodRule = {
     if (!containersNotStarted(ctx)) return null;
     const ev = latest(ctx.events, (e) => e.reason === 'FailedCreatePodSandBox' || /Failed to create pod sandbox/i.test(e.message));
     if (!ev) return null;
+    // Volumes are mounted before the sandbox is created: a newer mount failure is the real blocker.
+    const mount = latest(ctx.events, (e) => e.reason === 'FailedMount' || e.reason === 'FailedAttachVolume');
+    if (mount && (eventTime(mount) ?? 0) > (eventTime(ev) ?? 0)) return null;
     const msg = stripRpc(ev.message);
     let why = 'the container runtime could not create the pod sandbox';
     if (/failed to (assign|allocate) an IP|no IP addresses available|failed to allocate for range|InsufficientFreeAddressesInSubnet|ip address/i.test(msg)) why = 'the CNI plugin has no free IP address for the pod (subnet or ENI/IP limit exhausted)';

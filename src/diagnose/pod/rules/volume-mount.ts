@@ -4,6 +4,7 @@
  * `FailedAttachVolume` / `Multi-Attach error`), so the containers never start; or a subPath mount
  * that fails at container start.
  */
+import { eventTime } from '../../events.js';
 import { containersNotStarted } from '../not-started.js';
 import { parseConfigError } from './create-container-config.js';
 import { describeCmd, eventEv, k, latest, statusEv, type Finding, type PodRule } from '../finding.js';
@@ -15,6 +16,8 @@ function match(ctx: PodContext): Finding | null {
   const subPath = ctx.containers.find((c) => /error mounting|subpath|mount.*not a directory/i.test(`${c.waiting?.message ?? ''} ${c.lastTerminated?.message ?? ''}`) && (c.waiting?.reason === 'CreateContainerError' || c.waiting?.reason === 'RunContainerError' || c.waiting?.reason === 'CrashLoopBackOff'));
   const ev = latest(ctx.events, (e) => MOUNT_EVENT.has(e.reason) || /^MountVolume\.\w+ failed|Unable to attach or mount volumes|Multi-Attach error/.test(e.message));
   if (!subPath && !(ev && containersNotStarted(ctx))) return null;
+  const sandbox = latest(ctx.events, (e) => e.reason === 'FailedCreatePodSandBox');
+  if (!subPath && ev && sandbox && (eventTime(sandbox) ?? 0) >= (eventTime(ev) ?? 0)) return null;
   const evidence = [];
   if (subPath) {
     evidence.push(statusEv(`${subPath.statusPath}.state.waiting.reason`, subPath.waiting?.reason ?? ''));

@@ -96,7 +96,7 @@ export function kubectlFailure(run: ToolRun, target: KubectlTarget, ref?: Object
   const all = lines.join('\n');
   const first = stderrLine(run.stderr) ?? `exit code ${run.exitCode}`;
   const last = lines.length ? lines[lines.length - 1]! : first;
-  if (/\(NotFound\)|\bnot found\b/.test(all) && /Error from server/.test(all)) {
+  if (/Error from server \(NotFound\)/.test(all)) {
     const m = /Error from server \(NotFound\): (.*)$/m.exec(all);
     return new CliError(`${describe(ref, target)} not found (${where}): ${m?.[1] ?? first}`, EXIT.usage, 'kubectl.not_found');
   }
@@ -130,7 +130,20 @@ export function kubectlMissing(): CliError {
 /** Runs kubectl commands against one target. */
 export class Kubectl {
   private bin: Promise<string | null> | undefined;
+  /** At most this many kubectl processes at once (a namespace's logs are read in parallel). */
+  static readonly MAX_PARALLEL = 6;
+  private running = 0;
+  private waiting: (() => void)[] = [];
   constructor(readonly target: KubectlTarget = {}) {}
+
+  private async slot(): Promise<() => void> {
+    if (this.running >= Kubectl.MAX_PARALLEL) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    return () => {
+      this.running--;
+      this.waiting.shift()?.();
+    };
+  }
 
   private async binary(): Promise<string> {
     // exec.js (and execa) load only when kubectl is really run: diagnosing files never pays for them.
@@ -144,11 +157,16 @@ export class Kubectl {
   async run(args: readonly string[], opts: { namespaced?: boolean } = {}): Promise<ToolRun> {
     const bin = await this.binary();
     const { runTool } = await import('../tester/tools/exec.js');
-    return runTool(bin, kubectlArgs(this.target, args, opts), {
-      timeoutMs: this.target.timeoutMs ?? KUBECTL_TIMEOUT_MS,
-      env: this.target.env ?? process.env,
-      maxBufferBytes: 256 * 1024 * 1024,
-    });
+    const release = await this.slot();
+    try {
+      return await runTool(bin, kubectlArgs(this.target, args, opts), {
+        timeoutMs: this.target.timeoutMs ?? KUBECTL_TIMEOUT_MS,
+        env: this.target.env ?? process.env,
+        maxBufferBytes: 256 * 1024 * 1024,
+      });
+    } finally {
+      release();
+    }
   }
 
   /** `kubectl get … -o json`, parsed; throws a {@link CliError} on any failure. */

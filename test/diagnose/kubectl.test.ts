@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/exit-codes.js';
@@ -21,6 +21,24 @@ function run(stderr: string, exitCode = 1): ToolRun {
 }
 
 describe('kubectl arguments', () => {
+  it('runs at most MAX_PARALLEL kubectl processes at once', async () => {
+    const routes = path.join(box.root, 'routes-slow.json');
+    const trace = path.join(box.root, 'trace.txt');
+    writeFileSync(routes, JSON.stringify({ '*': { stdout: 'kubectl/empty-list.json', delay: 400 } }));
+    const k = new Kubectl({ env: { ...box.env('kubectl-cluster'), FAKE_KUBECTL_ROUTES: routes, FAKE_KUBECTL_TRACE: trace } });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => k.run(['get', 'pods', `p${i}`])));
+    box.calls();
+    let now = 0;
+    let max = 0;
+    for (const line of readFileSync(trace, 'utf8').split('\n').filter(Boolean)) {
+      now += line === 'start' ? 1 : -1;
+      max = Math.max(max, now);
+    }
+    expect(now).toBe(0);
+    expect(max).toBeGreaterThan(1);
+    expect(max).toBeLessThanOrEqual(Kubectl.MAX_PARALLEL);
+  });
+
   it('puts --context/--kubeconfig first and -n last, each value its own argument', () => {
     expect(kubectlArgs({ context: 'prod eks', kubeconfig: '/k/c f', namespace: 'shop' }, ['get', 'pod', 'a'])).toEqual([
       '--context', 'prod eks', '--kubeconfig', '/k/c f', 'get', 'pod', 'a', '-n', 'shop',

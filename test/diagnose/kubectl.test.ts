@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/exit-codes.js';
 import { Kubectl, kubectlArgs, kubectlFailure, showCommand, stderrLine } from '../../src/diagnose/kubectl.js';
@@ -45,6 +46,22 @@ describe('kubectl arguments', () => {
     ]);
     expect(kubectlArgs({ namespace: 'shop' }, ['get', 'node', 'n1'], { namespaced: false })).toEqual(['get', 'node', 'n1']);
     expect(kubectlArgs({}, ['get', 'pods'])).toEqual(['get', 'pods']);
+  });
+
+  it('keeps every value one argument, in place, whatever it contains (property)', () => {
+    fc.assert(
+      fc.property(fc.option(fc.string()), fc.option(fc.string()), fc.option(fc.string()), fc.array(fc.string(), { maxLength: 5 }), (context, kubeconfig, namespace, args) => {
+        const target = { context: context ?? undefined, kubeconfig: kubeconfig ?? undefined, namespace: namespace ?? undefined };
+        const out = kubectlArgs(target, args);
+        const expected = [
+          ...(target.context ? ['--context', target.context] : []),
+          ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : []),
+          ...args,
+          ...(target.namespace ? ['-n', target.namespace] : []),
+        ];
+        expect(out).toEqual(expected);
+      }),
+    );
   });
 
   it('shows a command the way a user would type it, quoting only what needs it', () => {

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diagnoseNamespace, dominant, groupByRootCause } from '../../src/diagnose/namespace.js';
 import { diagnosePod } from '../../src/diagnose/pod/index.js';
-import type { PodDiagnosis, PodInput } from '../../src/diagnose/types.js';
+import { ROOT_CAUSES, type PodDiagnosis, type PodInput } from '../../src/diagnose/types.js';
 
 type Obj = Record<string, unknown>;
 const K8S = fileURLToPath(new URL('../fixtures/k8s/namespaces/payments/', import.meta.url));
@@ -43,5 +44,26 @@ describe('namespace diagnosis', () => {
     expect(dominant(groups)).toBe('OOMKilled');
     expect(dominant(groupByRootCause([d('a', 'RunningWithRestarts')]))).toBe('RunningWithRestarts');
     expect(dominant(groupByRootCause([d('a', 'Healthy')]))).toBeNull();
+  });
+});
+
+describe('grouping by root cause (property)', () => {
+  it('every pod lands in exactly one group, groups are largest first, and the dominant cause is a failing one whenever any pod fails', () => {
+    const diag = fc.record({ name: fc.string({ minLength: 1, maxLength: 8 }), rootCause: fc.constantFrom(...ROOT_CAUSES) });
+    fc.assert(
+      fc.property(fc.array(diag, { maxLength: 40 }), (raw) => {
+        const diags = raw.map((d) => ({ ...d, summary: d.name }) as PodDiagnosis);
+        const groups = groupByRootCause(diags);
+        expect(groups.reduce((n, g) => n + g.count, 0)).toBe(diags.length);
+        expect(groups.flatMap((g) => g.pods).sort()).toEqual(diags.map((d) => d.name).sort());
+        for (let i = 1; i < groups.length; i++) expect(groups[i - 1]!.count).toBeGreaterThanOrEqual(groups[i]!.count);
+        expect(new Set(groups.map((g) => g.rootCause)).size).toBe(groups.length);
+        const failing = diags.filter((d) => d.rootCause !== 'Healthy' && d.rootCause !== 'RunningWithRestarts');
+        const top = dominant(groups);
+        if (failing.length) expect(failing.map((d) => d.rootCause)).toContain(top);
+        else if (diags.some((d) => d.rootCause === 'RunningWithRestarts')) expect(top).toBe('RunningWithRestarts');
+        else expect(top).toBeNull();
+      }),
+    );
   });
 });

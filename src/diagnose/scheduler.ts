@@ -36,8 +36,9 @@ const PATTERNS: [RegExp, SchedulingCause][] = [
   [/insufficient |didn't have free ports|free ports/i, 'Unschedulable_InsufficientResources'],
   [/anti-affinity|pod affinity|topology spread constraints|affinity\/anti-affinity/i, 'Unschedulable_PodAntiAffinity'],
   [/node affinity|node selector|nodeaffinity|didn't match pod's node|node\(s\) didn't match node/i, 'Unschedulable_NodeAffinity'],
-  [/taint|were unschedulable|had (disk|memory|pid) pressure|unschedulable/i, 'Unschedulable_Taint'],
-  [/no nodes available|were not ready|0\/0 nodes/i, 'Unschedulable_NoNodes'],
+  // Cordoned (`were unschedulable`), NotReady or unreachable nodes: no usable node, not a taint someone set.
+  [/no nodes available|were not ready|were unschedulable|0\/0 nodes|taint \{node\.kubernetes\.io\/(unschedulable|not-ready|unreachable|network-unavailable)\b/i, 'Unschedulable_NoNodes'],
+  [/taint|had (disk|memory|pid) pressure|unschedulable/i, 'Unschedulable_Taint'],
 ];
 
 export function classifySchedulerReason(text: string): SchedulingCause | null {

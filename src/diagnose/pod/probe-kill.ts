@@ -5,13 +5,14 @@
  * Without events (expired after an hour) a 137/143 exit of a container with that probe is a guess.
  */
 import type { RootCause } from '../types.js';
-import { obj, type ContainerView, type PodContext } from './context.js';
+import { eventTime } from '../events.js';
+import { MINUTE, obj, type ContainerView, type PodContext } from './context.js';
 import { crashCommands, crashEvidence, stateWords } from './crash.js';
 import { applyStep, eventEv, specEv, specRef, type Finding } from './finding.js';
 import { KILL_EXIT_CODES, isCrashing, lastTermination, probeFailures, probeKills } from './signals.js';
 
 export function probeKillFinding(ctx: PodContext, c: ContainerView, kind: 'liveness' | 'startup'): Finding | null {
-  if (!isCrashing(ctx, c)) return null;
+  if (!isCrashing(ctx, c) && !killedAgainAndAgain(ctx, c, kind)) return null;
   const t = lastTermination(c);
   if (t?.reason === 'OOMKilled') return null;
   const Kind = kind === 'liveness' ? 'Liveness' : 'Startup';
@@ -52,6 +53,22 @@ export function probeKillFinding(ctx: PodContext, c: ContainerView, kind: 'liven
     ],
     confidence,
   };
+}
+
+/**
+ * A running (even ready) container that the kubelet keeps killing for this probe: it fails in the
+ * current run already, or it was killed for it twice or more in the last quarter hour. Without a
+ * readiness probe such a container shows READY 1/1 between the kills.
+ */
+function killedAgainAndAgain(ctx: PodContext, c: ContainerView, kind: 'liveness' | 'startup'): boolean {
+  if (!c.running || c.restartCount === 0) return false;
+  const Kind = kind === 'liveness' ? 'Liveness' : 'Startup';
+  const since = c.running.startedAt;
+  const failing = probeFailures(ctx, c, Kind).some((e) => since !== null && (eventTime(e) ?? 0) >= since);
+  const kills = probeKills(ctx, c, kind);
+  const lastKill = kills.reduce<number | null>((m, e) => Math.max(m ?? 0, eventTime(e) ?? 0), null);
+  const count = kills.reduce((n, e) => n + e.count, 0);
+  return failing || (count >= 2 && lastKill !== null && ctx.now - lastKill < 15 * MINUTE);
 }
 
 /** `httpGet :8080/healthz` etc., with a verbatim quote of the probe's target. */

@@ -9,6 +9,16 @@ import { isCrashing } from '../signals.js';
 
 /** An init container still running after this long, with the pod stuck initialising, is stuck. */
 const STUCK_AFTER = 10 * MINUTE;
+/** …or after this long when its logs show it polling for something that is not there. */
+const POLLING_AFTER = 2 * MINUTE;
+
+/** The last log lines repeat one line, or say it waits/retries for a dependency. */
+function pollingInLogs(ctx: PodContext, c: ContainerView): boolean {
+  const { lines } = logLines(ctx, c);
+  const tail = lines.slice(-5).map((l) => l.trim());
+  if (tail.length >= 3 && new Set(tail.slice(-3)).size === 1) return true;
+  return tail.some((l) => /waiting|retrying|retry in|not (yet )?(ready|available|reachable)|connection refused|no such host|can't resolve|could not resolve|timed out|unable to connect/i.test(l));
+}
 
 function failingInit(ctx: PodContext, c: ContainerView): boolean {
   if (c.terminated?.exitCode === 0 && !c.waiting) return false;
@@ -24,8 +34,12 @@ export function makeInitContainerRule(containerRules: readonly ContainerRule[]):
     match(ctx): Finding | null {
       if (ctx.phase === 'Succeeded') return null;
       for (const c of ctx.initContainers) {
+        const runningFor = c.running?.startedAt != null ? ctx.now - c.running.startedAt : null;
         const stuck =
-          !c.sidecar && !!c.running && c.running.startedAt !== null && ctx.now - c.running.startedAt > STUCK_AFTER && c.restartCount === 0 && ctx.phase === 'Pending';
+          !c.sidecar &&
+          runningFor !== null &&
+          ctx.phase === 'Pending' &&
+          (runningFor > STUCK_AFTER || (runningFor > POLLING_AFTER && pollingInLogs(ctx, c)));
         if (!failingInit(ctx, c) && !stuck) continue;
         let inner: Finding | null = null;
         if (!stuck) {
@@ -41,7 +55,7 @@ export function makeInitContainerRule(containerRules: readonly ContainerRule[]):
           const { lines, previous } = logLines(ctx, c);
           const last = lines.at(-1);
           if (last) evidence.push(logEv(c.name, previous, last));
-          summary = `Init container ${c.name} has been running for ${ago(ctx.now - c.running!.startedAt!)} without finishing, so the app containers never start${last ? `; last log: "${last.trim().slice(0, 160)}"` : ''} (usually waiting for a dependency that is not there).`;
+          summary = `Init container ${c.name} has been running for ${ago(runningFor!)} without finishing, so the app containers never start${last ? `; last log: "${last.trim().slice(0, 160)}"` : ''} (usually waiting for a dependency that is not there).`;
         } else {
           summary = `Init container ${c.name} fails, so the app containers never start: ${inner ? `${inner.rootCause} — ${inner.summary}` : 'it does not complete'}`;
         }

@@ -48,7 +48,7 @@ const REMEDY: Record<SchedulingCause, (ctx: PodContext, reason: string) => { com
   },
   Unschedulable_NoNodes: () => ({
     commands: ['kubectl get nodes -o wide'],
-    steps: ['There are no schedulable nodes: the node group is at 0, or every node is NotReady/cordoned. Scale the node group up or repair the nodes (ask first: it changes the cluster).'],
+    steps: ['There are no schedulable nodes: the node group is at 0, or every node is NotReady or cordoned (`kubectl uncordon` after maintenance). Scale the node group up or repair the nodes (ask first: it changes the cluster).'],
   }),
 };
 
@@ -87,7 +87,7 @@ function match(ctx: PodContext): Finding | null {
   return {
     rootCause: cause,
     container: null,
-    summary: `Pod is Pending: ${cause === 'Unschedulable_NoNodes' ? 'the cluster has no nodes available' : `${reason.count}${total ? `/${total}` : ''} nodes rejected it: ${reason.text}`}${othersText.length ? `; also ${othersText.join(', ')}` : ''}.`,
+    summary: `Pod is Pending: ${cause === 'Unschedulable_NoNodes' && reason.count === 0 ? 'the cluster has no nodes available' : cause === 'Unschedulable_NoNodes' ? `no usable node: ${reason.count}${total ? `/${total}` : ''} ${reason.text}` : `${reason.count}${total ? `/${total}` : ''} nodes rejected it: ${reason.text}`}${othersText.length ? `; also ${othersText.join(', ')}` : ''}.`,
     evidence,
     commands: [describeCmd(ctx), ...r.commands],
     steps: r.steps,

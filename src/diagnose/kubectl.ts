@@ -95,27 +95,27 @@ export function kubectlFailure(run: ToolRun, target: KubectlTarget, ref?: Object
   const lines = run.stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const all = lines.join('\n');
   const first = stderrLine(run.stderr) ?? `exit code ${run.exitCode}`;
-  const last = lines.length ? lines[lines.length - 1]! : first;
   if (/Error from server \(NotFound\)/.test(all)) {
     const m = /Error from server \(NotFound\): (.*)$/m.exec(all);
     return new CliError(`${describe(ref, target)} not found (${where}): ${m?.[1] ?? first}`, EXIT.usage, 'kubectl.not_found');
   }
   if (NO_CONTEXT.some((re) => re.test(all))) {
     return new CliError(
-      `kubectl has no usable cluster configuration: ${last} — pass --context <name> or --kubeconfig <file> (see \`kubectl config get-contexts\`)`,
+      `kubectl has no usable cluster configuration: ${first} — pass --context <name> or --kubeconfig <file> (see \`kubectl config get-contexts\`)`,
       EXIT.blocked,
       'kubectl.no_context',
     );
   }
+  // Credentials first: `Unable to connect to the server: getting credentials: exec: …` is an auth problem.
+  if (AUTH.some((re) => re.test(all))) {
+    return new CliError(`kubectl is not logged in to the cluster (${where}): ${first} — refresh your credentials (e.g. \`aws eks update-kubeconfig\`)`, EXIT.blocked, 'kubectl.unauthorized');
+  }
   if (CONNECT.some((re) => re.test(all))) {
     return new CliError(
-      `cannot reach the cluster (${where}): ${last} — check the API server address, VPN/network access, or pick another --context`,
+      `cannot reach the cluster (${where}): ${first} — check the API server address, VPN/network access, or pick another --context`,
       EXIT.blocked,
       'kubectl.unreachable',
     );
-  }
-  if (AUTH.some((re) => re.test(all))) {
-    return new CliError(`kubectl is not logged in to the cluster (${where}): ${last} — refresh your credentials (e.g. \`aws eks update-kubeconfig\`)`, EXIT.blocked, 'kubectl.unauthorized');
   }
   if (/\(Forbidden\)/.test(all)) {
     return new CliError(`not allowed: ${first} — ask for read access (get/list) to this resource`, EXIT.blocked, 'kubectl.forbidden');

@@ -157,6 +157,8 @@ describe('kubectl failures become errors a user can act on', () => {
     expect([cfg?.exitCode, cfg?.code]).toEqual([3, 'kubectl.no_context']);
     const dns = kubectlFailure(run('Unable to connect to the server: dial tcp: lookup ABCD.gr7.eu-west-1.eks.amazonaws.com on 127.0.0.53:53: no such host\n'), { context: 'prod' });
     expect([dns?.exitCode, dns?.code]).toEqual([3, 'kubectl.unreachable']);
+    const exec = kubectlFailure(run('Unable to connect to the server: getting credentials: exec: executable aws failed with exit code 255\n'), {});
+    expect([exec?.exitCode, exec?.code]).toEqual([3, 'kubectl.unauthorized']);
     expect(kubectlFailure(run('', 0), {})).toBeNull();
   });
 });

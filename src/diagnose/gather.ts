@@ -153,6 +153,15 @@ export async function fetchEvents(k: Kubectl, kind: string, name: string, namesp
     const items = await k.list(['get', 'events', '--field-selector', selector].concat(namespace ? ['-n', namespace] : []), { kind: 'events' }, { namespaced: !namespace });
     return items.filter((e) => eventConcerns(e, kind, name, namespace));
   } catch (e) {
+    // A server that refuses the field selector still lists the namespace's events: filter them here.
+    if (e instanceof CliError && e.code === 'kubectl.failed' && namespace) {
+      try {
+        const all = await k.list(['get', 'events', '-n', namespace], { kind: 'events', namespace }, { namespaced: false });
+        return all.filter((ev) => eventConcerns(ev, kind, name, namespace));
+      } catch {
+        // fall through to the note below
+      }
+    }
     notes.push(`events of ${kind.toLowerCase()} ${name} not read (diagnosing without them): ${e instanceof Error ? e.message : String(e)}`);
     return [];
   }

@@ -66,6 +66,21 @@ describe('gathering a pod from the cluster', () => {
     expect(g.notes.some((n) => /logs of api-6d8f9c7b5-8xk2p\/app/.test(n))).toBe(true);
   });
 
+  it('falls back to the namespace\'s events when the field selector is refused', async () => {
+    const routes = path.join(box.root, 'routes-noselector.json');
+    writeFileSync(routes, JSON.stringify({
+      [`get pod ${POD} -n shop`]: { stdout: 'kubectl/crash/pod.json' },
+      [`get events --field-selector involvedObject.name=${POD},involvedObject.namespace=shop -n shop`]: { stderr: 'Error from server (BadRequest): Unable to find "/v1, Resource=events" that match label selector "", field selector "involvedObject.name=x": field label not supported: involvedObject.name\n', code: 1 },
+      'get events -n shop': { stdout: 'kubectl/shop-events.json' },
+      '*': { stdout: 'kubectl/crash/logs-app.txt' },
+    }));
+    const k = new Kubectl({ namespace: 'shop', env: { ...box.env('kubectl-cluster'), FAKE_KUBECTL_ROUTES: routes } });
+    const g = await gatherPod(k, POD, {});
+    expect(box.calls().map((c) => c.argv.join(' '))).toContain('get events -n shop -o json');
+    expect(g.input.events).toHaveLength(8); // only this pod's, out of the namespace's
+    expect(g.notes).toEqual([]);
+  });
+
   it('stops with the kubectl error when the pod itself cannot be read', async () => {
     const k = new Kubectl({ namespace: 'shop', env: box.env('kubectl-notfound') });
     const e = await failure(gatherPod(k, 'web-0', {}));

@@ -49,7 +49,7 @@ export function probeKillFinding(ctx: PodContext, c: ContainerView, kind: 'liven
       kind === 'liveness'
         ? `If the app is healthy but slow, give it room: add a startupProbe, or raise ${specRef(c)}.livenessProbe timeoutSeconds/failureThreshold (now ${timing}). ${applyStep(ctx)}`
         : `If the app needs longer to start, raise ${specRef(c)}.startupProbe.failureThreshold × periodSeconds above its start time (now ${timing}). ${applyStep(ctx)}`,
-      'A liveness probe must not depend on other services (database, downstream APIs): a dependency outage would restart every replica.',
+      'Liveness and startup probes must not depend on other services (database, downstream APIs): a dependency outage would restart every replica.',
     ],
     confidence,
   };

@@ -11,18 +11,19 @@ const REMEDY: Record<SchedulingCause, (ctx: PodContext, reason: string) => { com
   Unschedulable_InsufficientResources: (ctx, reason) => ({
     commands: ['kubectl top nodes', 'kubectl describe nodes', k(ctx, 'get', 'pod', ctx.name, '-o', "jsonpath={.spec.containers[*].resources.requests}")],
     steps: [
-      `No node has room for the pod's requests (${reason}). Either lower the requests to what the app really uses (${applyStep(ctx)}), or add capacity: scale the node group / let the cluster autoscaler add a node.`,
+      `No node has room for the pod's requests (${reason}). Either lower the requests to what the app really uses, or add capacity: scale the node group / let the cluster autoscaler add a node.`,
+      applyStep(ctx),
       'Ask before scaling the cluster: it costs money.',
     ],
   }),
-  Unschedulable_TooManyPods: (ctx) => ({
+  Unschedulable_TooManyPods: () => ({
     commands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,MAXPODS:.status.allocatable.pods', 'kubectl describe nodes'],
-    steps: [`Every node is at its pod limit (max pods / IP addresses per node). Add nodes, use larger instance types or enable prefix delegation (EKS); ${applyStep(ctx).toLowerCase()}`],
+    steps: ['Every node is at its pod limit (max pods / IP addresses per node). Add nodes, use larger instance types, or raise max pods (e.g. prefix delegation on EKS); ask first: it changes the cluster.'],
   }),
   Unschedulable_Taint: (ctx, reason) => ({
     commands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints'],
     steps: [
-      `The nodes carry taints the pod does not tolerate (${reason}). If the pod belongs on those nodes, add a matching \`tolerations\` entry to the pod template; ${applyStep(ctx)}`,
+      `The nodes carry taints the pod does not tolerate (${reason}). If the pod belongs on those nodes, add a matching \`tolerations\` entry to the pod template. ${applyStep(ctx)}`,
       'If a node is cordoned or tainted by mistake, removing the taint (`kubectl taint nodes <node> <key>-`) changes the node: ask first.',
     ],
   }),

@@ -57,7 +57,7 @@ function match(ctx: PodContext, c: ContainerView): Finding | null {
     const ec = classifyPullMessage(stripRpc(e.message));
     if (!cause && ec) {
       cause = ec;
-      confidence = 'high';
+      confidence = 'medium';
       quoted = e.message;
     }
     if (ec === cause) {

@@ -92,7 +92,8 @@ function match(ctx: PodContext): Finding | null {
     evidence,
     commands: [describeCmd(ctx), ...r.commands],
     steps: r.steps,
-    confidence: 'high',
+    // The PodScheduled condition is a status field; an event alone is one step removed.
+    confidence: cond?.message === message ? 'high' : 'medium',
     secondary: others.filter((o) => o.cause && o.cause !== cause).map((o) => ({ rootCause: o.cause!, reason: `${o.count} ${o.text}` })),
   };
 }

@@ -4,7 +4,10 @@
  */
 import { eventTime } from '../events.js';
 import type { PodEvent } from '../types.js';
-import { HOUR, containerEvents, lastTermination, type ContainerView, type PodContext } from './context.js';
+import { HOUR, MINUTE, containerEvents, lastTermination, type ContainerView, type PodContext } from './context.js';
+
+/** A run shorter than this after a restart is still inside a crash loop (back-off tops out at 5 min). */
+const IN_LOOP = 10 * MINUTE;
 
 /** Waiting reasons that mean "this container does not run", not "it is being set up". */
 const NOT_STARTING = new Set(['ContainerCreating', 'PodInitializing']);
@@ -31,7 +34,12 @@ export function isCrashing(ctx: PodContext, c: ContainerView): boolean {
     // Completed with restartPolicy Always: it will be restarted and loop.
     return c.type === 'app' && ctx.restartPolicy === 'Always' && ctx.phase !== 'Succeeded' && c.restartCount > 0;
   }
-  if (c.running && !c.ready && c.restartCount > 0 && restartedRecently(ctx, c)) return true;
+  // Running but unready right after a restart: inside the crash loop. Running unready for long
+  // after an old restart is a readiness problem, not a loop.
+  if (c.running && !c.ready && c.restartCount > 0 && restartedRecently(ctx, c)) {
+    const since = c.running.startedAt;
+    return since === null || ctx.now - since < IN_LOOP;
+  }
   return false;
 }
 

@@ -40,6 +40,18 @@ describe('time: recent against stopped long ago', () => {
     expect(diagnosePod({ ...clone(c.input), events: [], now: minutesAfter(c.input.now, 40 * 24 * 60) }).rootCause).toBe('Healthy');
   });
 
+  it('unready for half an hour after a single old crash is a readiness problem, not a crash loop', () => {
+    const c = load('ReadinessProbeFailure', 'http-503-unready-now');
+    const i = clone(c.input);
+    const s = (i.pod as Any).status.containerStatuses[0];
+    s.restartCount = 1;
+    s.lastState = { terminated: { exitCode: 1, reason: 'Error', startedAt: '2026-11-20T08:55:00Z', finishedAt: '2026-11-20T09:58:00Z' } };
+    s.state.running.startedAt = '2026-11-20T09:58:10Z';
+    expect(diagnosePod(i).rootCause).toBe('ReadinessProbeFailure');
+    // …but right after the restart, it is the crash that matters.
+    expect(diagnosePod({ ...i, now: new Date('2026-11-20T10:00:00Z') }).rootCause).toBe('AppCrash');
+  });
+
   it('a recording diagnosed later without `now` is judged at the time of its events', () => {
     const c = load('ReadinessProbeFailure', 'http-503-unready-now');
     const { now: _now, ...rest } = c.input;

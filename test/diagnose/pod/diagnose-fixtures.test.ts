@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnosePod } from '../../../src/diagnose/pod/index.js';
 import { ROOT_CAUSES, type PodInput } from '../../../src/diagnose/types.js';
+import { schemaErrors } from '../../cli/run-cli.js';
 import { loadCases } from './fixtures.js';
 
 const cases = loadCases();
@@ -67,5 +68,7 @@ describe('diagnosePod on the recorded cases', () => {
     expect(d.name).toBe(meta.name);
     expect(d.namespace).toBe(meta.namespace);
     if (d.rootCause === 'Healthy') expect(d.secondary).toEqual([]);
+    // What `infra-ops diagnose pod --json` prints around it validates against the CLI schema.
+    expect(schemaErrors('diagnose-pod', { schemaVersion: 1, source: 'files', notes: [], ...d })).toEqual([]);
   });
 });

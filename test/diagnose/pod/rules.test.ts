@@ -157,6 +157,7 @@ describe('message wording across versions', () => {
     ['Error response from daemon: Get "https://r.example.com/v2/": net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)', 'ImagePullRegistryUnreachable'],
     ['failed to pull and unpack image "x": failed to resolve reference "x": failed to do request: Head "https://r/v2/x/manifests/1": dial tcp 10.1.2.3:443: connect: connection refused', 'ImagePullRegistryUnreachable'],
     ['failed to pull image "x": context deadline exceeded', 'ImagePullRegistryUnreachable'],
+    ['failed to do request: Head "https://registry.local/v2/a/manifests/1": dial tcp: lookup registry.local on 10.96.0.10:53: server misbehaving', 'ImagePullRegistryUnreachable'],
   ])('%s', (message, cause) => {
     expect(classifyPullMessage(message)).toBe(cause);
     expect(classifyPullMessage(prefixed(message))).toBe(cause);
@@ -171,6 +172,17 @@ describe('message wording across versions', () => {
     expect(parseConfigError("couldn't find key password in Secret shop/db")).toEqual({ cause: 'MissingConfigKey', kind: 'Secret', name: 'db', key: 'password' });
     expect(parseConfigError('container has runAsNonRoot and image will run as root (pod: "a_b(c)", container: app)')).toEqual({ cause: 'RunAsNonRootViolation' });
     expect(parseConfigError('something else')).toBeNull();
+  });
+
+  it('an unknown CreateContainerConfigError wording: guessed from what the container references, low confidence', () => {
+    const c = load('MissingSecret', 'web-secretkeyref');
+    const i = clone(c.input);
+    (i.pod as Any).status.containerStatuses[0].state.waiting.message = 'failed to sync secret cache: timed out waiting for the condition';
+    i.events = [];
+    const d = diagnosePod(i);
+    expect(d.rootCause).toBe('MissingSecret');
+    expect(d.confidence).toBe('low');
+    expect(d.summary).toContain('db-credentials');
   });
 });
 

@@ -4,7 +4,7 @@
  * policy the image violates.
  */
 import type { RootCause } from '../../types.js';
-import { containerEvents, type ContainerView, type PodContext } from '../context.js';
+import { arr, containerEvents, obj, type ContainerView, type PodContext } from '../context.js';
 import { applyStep, describeCmd, eventEv, k, specRef, statusEv, type ContainerRule, type Finding } from '../finding.js';
 
 type ConfigCause = Extract<RootCause, 'MissingConfigMap' | 'MissingSecret' | 'MissingConfigKey' | 'RunAsNonRootViolation'>;
@@ -27,6 +27,28 @@ export function parseConfigError(message: string): Parsed | null {
   return null;
 }
 
+function guessFromSpec(c: ContainerView, message: string): Parsed | null {
+  if (/secret/i.test(message)) return { cause: 'MissingSecret', kind: 'Secret', name: refName(c, 'secret') ?? '(unknown)' };
+  if (/config ?map/i.test(message)) return { cause: 'MissingConfigMap', kind: 'ConfigMap', name: refName(c, 'configMap') ?? '(unknown)' };
+  const secret = refName(c, 'secret');
+  if (secret) return { cause: 'MissingSecret', kind: 'Secret', name: secret };
+  const cm = refName(c, 'configMap');
+  return cm ? { cause: 'MissingConfigMap', kind: 'ConfigMap', name: cm } : null;
+}
+
+/** The first Secret / ConfigMap the container's env or envFrom names. */
+function refName(c: ContainerView, kind: 'secret' | 'configMap'): string | null {
+  for (const e of arr(c.spec.env)) {
+    const ref = obj(obj(obj(e).valueFrom)[`${kind}KeyRef`]);
+    if (typeof ref.name === 'string' && ref.optional !== true) return ref.name;
+  }
+  for (const e of arr(c.spec.envFrom)) {
+    const ref = obj(obj(e)[`${kind}Ref`]);
+    if (typeof ref.name === 'string' && ref.optional !== true) return ref.name;
+  }
+  return null;
+}
+
 function match(ctx: PodContext, c: ContainerView): Finding | null {
   const w = c.waiting;
   const failed = containerEvents(ctx, c).filter((e) => e.reason === 'Failed' && parseConfigError(e.message));
@@ -41,6 +63,12 @@ function match(ctx: PodContext, c: ContainerView): Finding | null {
     confidence = 'medium';
   }
   if (ev) evidence.push(eventEv(ev));
+  if (!parsed) {
+    // The kubelet's words are not a known form (e.g. `failed to sync secret cache: timed out …`):
+    // guess from what the container references.
+    parsed = guessFromSpec(c, `${w.message ?? ''} ${failed.at(-1)?.message ?? ''}`);
+    confidence = 'low';
+  }
   if (!parsed) return null;
   const commands = [describeCmd(ctx)];
   const steps: string[] = [];

@@ -11,7 +11,7 @@ type PullCause = Extract<RootCause, 'ImagePullNotFound' | 'ImagePullAuth' | 'Ima
 
 /** Checked in this order: a network error can mention "not found" (`no such host`), a denial can say "does not exist". */
 const CLASSES: [RegExp, PullCause][] = [
-  [/i\/o timeout|no such host|connection refused|connection reset|TLS handshake timeout|context deadline exceeded|network is unreachable|no route to host|Client\.Timeout exceeded|x509: |tls: failed to verify certificate|server gave HTTP response to HTTPS client|dial tcp|503 Service Unavailable|502 Bad Gateway|EOF$/i, 'ImagePullRegistryUnreachable'],
+  [/i\/o timeout|no such host|server misbehaving|Temporary failure in name resolution|connection refused|connection reset|TLS handshake timeout|context deadline exceeded|network is unreachable|no route to host|Client\.Timeout exceeded|x509: |tls: failed to verify certificate|server gave HTTP response to HTTPS client|dial tcp|503 Service Unavailable|502 Bad Gateway|EOF$/i, 'ImagePullRegistryUnreachable'],
   [/unauthorized|authentication required|pull access denied|no basic auth credentials|403 Forbidden|\b401\b|denied: |access denied|authorization failed|insufficient_scope|requested access to the resource is denied|failed to fetch (anonymous|oauth) token|UNAUTHORIZED|forbidden|toomanyrequests|429 Too Many Requests|pull rate limit/i, 'ImagePullAuth'],
   [/manifest unknown|not found|NotFound|name unknown|does not exist|no matching manifest|manifest for [^ ]+ not found/i, 'ImagePullNotFound'],
 ];

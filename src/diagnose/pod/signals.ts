@@ -2,7 +2,6 @@
  * Facts about one container that several rules share: is it crash-looping (or dead) now, did it
  * restart recently, what did the kubelet's probes say about it.
  */
-import { eventTime } from '../events.js';
 import type { PodEvent } from '../types.js';
 import { HOUR, MINUTE, containerEvents, lastTermination, type ContainerView, type PodContext } from './context.js';
 
@@ -54,7 +53,8 @@ export type ProbeKind = 'Liveness' | 'Startup' | 'Readiness';
 
 /** `Unhealthy` events of one probe kind for the container (`Liveness probe failed: …`). */
 export function probeFailures(ctx: PodContext, c: ContainerView, kind: ProbeKind): PodEvent[] {
-  return containerEvents(ctx, c).filter((e) => e.reason === 'Unhealthy' && e.message.startsWith(`${kind} probe failed`) || (e.reason === 'Unhealthy' && e.message.startsWith(`${kind} probe errored`)));
+  const re = new RegExp(`^${kind} probe (failed|errored)`);
+  return containerEvents(ctx, c).filter((e) => e.reason === 'Unhealthy' && re.test(e.message));
 }
 
 /** `Killing` events saying the kubelet restarted the container for a failed probe. */
@@ -65,14 +65,5 @@ export function probeKills(ctx: PodContext, c: ContainerView, kind: 'liveness' |
 
 /** Exit codes of a process killed by the kubelet: SIGKILL after the grace period, or SIGTERM. */
 export const KILL_EXIT_CODES = new Set([137, 143]);
-
-export function lastEventTime(events: PodEvent[]): number | null {
-  let m: number | null = null;
-  for (const e of events) {
-    const t = eventTime(e);
-    if (t !== null && (m === null || t > m)) m = t;
-  }
-  return m;
-}
 
 export { lastTermination };

@@ -71,6 +71,8 @@ export interface PodContext {
   now: number;
   owner: Owner | null;
   volumes: Obj[];
+  /** `metadata.deletionTimestamp` is set: the pod is being shut down on purpose. */
+  terminating: boolean;
 }
 
 const ms = (v: unknown): number | null => {
@@ -232,6 +234,7 @@ export function buildContext(input: PodInput): PodContext {
     now,
     owner: ownerOf(meta),
     volumes: arr(spec.volumes).filter(isObj),
+    terminating: str(meta.deletionTimestamp) !== null,
   };
 }
 

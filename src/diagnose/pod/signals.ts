@@ -31,7 +31,7 @@ export function isCrashing(ctx: PodContext, c: ContainerView): boolean {
     if (t.reason === 'OOMKilled') return true;
     if ((t.exitCode ?? 0) !== 0) return true;
     // Completed with restartPolicy Always: it will be restarted and loop.
-    return c.type === 'app' && ctx.restartPolicy === 'Always' && ctx.phase !== 'Succeeded' && c.restartCount > 0;
+    return c.type === 'app' && ctx.restartPolicy === 'Always' && ctx.phase !== 'Succeeded' && !ctx.terminating;
   }
   // Running but unready right after a restart: inside the crash loop. Running unready for long
   // after an old restart is a readiness problem, not a loop.

@@ -75,6 +75,17 @@ describe('CrashLoopBackOff names why it loops', () => {
     expect(d.summary).toContain('CrashLoopBackOff');
   });
 
+  it('a container that exits 0 in a Deployment loops (AppCrash) unless the pod is being deleted', () => {
+    const c = load('Healthy', 'long-lived-no-events');
+    const i = clone(c.input);
+    const s = (i.pod as Any).status.containerStatuses[0];
+    s.state = { terminated: { exitCode: 0, reason: 'Completed', startedAt: '2026-11-11T10:00:00Z', finishedAt: '2026-11-20T10:29:00Z' } };
+    s.ready = false;
+    expect(diagnosePod(i).rootCause).toBe('AppCrash');
+    (i.pod as Any).metadata.deletionTimestamp = '2026-11-20T10:28:58Z';
+    expect(diagnosePod(i).rootCause).not.toBe('AppCrash');
+  });
+
   it('the same exit without a liveness probe is an application crash', () => {
     const c = load('LivenessProbeFailure', 'http-500-killed-137');
     const i = clone(c.input);

@@ -29,6 +29,8 @@ export function isCrashing(ctx: PodContext, c: ContainerView): boolean {
   const t = c.terminated;
   if (t) {
     if (t.reason === 'OOMKilled') return true;
+    // A pod being deleted stops its containers: SIGTERM/SIGKILL exits are expected then.
+    if (ctx.terminating && (t.exitCode === 0 || KILL_EXIT_CODES.has(t.exitCode ?? -1))) return false;
     if ((t.exitCode ?? 0) !== 0) return true;
     // Completed with restartPolicy Always: it will be restarted and loop.
     return c.type === 'app' && ctx.restartPolicy === 'Always' && ctx.phase !== 'Succeeded' && !ctx.terminating;

@@ -84,6 +84,9 @@ describe('CrashLoopBackOff names why it loops', () => {
     expect(diagnosePod(i).rootCause).toBe('AppCrash');
     (i.pod as Any).metadata.deletionTimestamp = '2026-11-20T10:28:58Z';
     expect(diagnosePod(i).rootCause).not.toBe('AppCrash');
+    s.state.terminated.exitCode = 143;
+    s.state.terminated.reason = 'Error';
+    expect(diagnosePod(i).rootCause).not.toBe('AppCrash');
   });
 
   it('the same exit without a liveness probe is an application crash', () => {

@@ -63,7 +63,9 @@ function fallback(ctx: PodContext): Finding {
   return {
     ...base,
     rootCause: 'Healthy',
-    summary: young || progressing ? `Pod is starting${lastEvent && progressing ? ` (last event: ${lastEvent.reason} ${lastEvent.message})` : ''}; nothing has failed yet.` : `Pod is ${ctx.phase} and no rule found a failure.`,
+    summary: ctx.terminating
+      ? `Pod is being deleted (metadata.deletionTimestamp is set); its containers are stopping.`
+      : young || progressing ? `Pod is starting${lastEvent && progressing ? ` (last event: ${lastEvent.reason} ${lastEvent.message})` : ''}; nothing has failed yet.` : `Pod is ${ctx.phase} and no rule found a failure.`,
     steps: ['Nothing to fix yet; look again in a minute if it does not become ready.'],
   };
 }

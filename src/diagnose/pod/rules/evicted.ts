@@ -1,7 +1,8 @@
 /**
  * Evicted: the kubelet evicted the pod under node pressure (`The node was low on resource: memory.
  * Threshold quantity: …, available: …. Container app was using …, request is …`), or for exceeding
- * its ephemeral-storage limit. Names the resource and, when the message says so, the container.
+ * its ephemeral-storage limit. Names the resource and, when the message says so, the heaviest
+ * container (in the summary: the eviction itself is pod-level, so `container` is null).
  */
 import type { PodContext } from '../context.js';
 import { applyStep, describeCmd, eventEv, k, latest, ownerRef, statusEv, type PodRule } from '../finding.js';
@@ -55,7 +56,8 @@ function match(ctx: PodContext) {
   commands.push(k(ctx, 'delete', 'pod', ctx.name));
   return {
     rootCause: 'Evicted' as const,
-    container: c,
+    // Eviction is pod-level: the whole pod goes; the heaviest container is named in the summary.
+    container: null,
     summary: `Pod was evicted by the kubelet on ${ctx.nodeName ?? 'its node'}: ${podLimit ? `its ephemeral-storage use exceeded the pod's limit${podLimit[1] ? ` ${podLimit[1]}` : ''}` : resource ? `the node ran low on ${resource}` : 'node pressure'}${containerName ? `, container ${containerName} was the largest user${usage ? ` (${usage[2]} against a request of ${usage[3] ?? usage[4]})` : exceeded ? ` (over its limit ${exceeded[2]})` : ''}` : ''}.`,
     evidence,
     commands,

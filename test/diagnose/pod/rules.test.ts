@@ -236,3 +236,24 @@ describe('input variations', () => {
   });
 });
 
+describe('native sidecars', () => {
+  it('a sidecar (init container with restartPolicy Always) OOMKilled while the app runs: OOMKilled, named as an init container', () => {
+    const c = load('Healthy', 'long-lived-no-events');
+    const i = clone(c.input);
+    const pod = i.pod as Any;
+    pod.spec.initContainers = [{ name: 'log-shipper', image: 'fluent/fluent-bit:3.1.9', restartPolicy: 'Always', resources: { limits: { memory: '64Mi' }, requests: { memory: '32Mi' } } }];
+    pod.status.initContainerStatuses = [
+      {
+        name: 'log-shipper', image: 'docker.io/fluent/fluent-bit:3.1.9', imageID: '', ready: false, restartCount: 6, started: false,
+        state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 2m40s restarting failed container=log-shipper pod=x' } },
+        lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: '2026-11-20T10:25:00Z', finishedAt: '2026-11-20T10:26:00Z' } },
+      },
+    ];
+    const d = diagnosePod(i);
+    expect(d.rootCause).toBe('OOMKilled');
+    expect(d.container).toBe('log-shipper');
+    expect(d.containerType).toBe('init');
+    expect(d.remediation.steps[0]).toBe('spec.initContainers[name=log-shipper].resources.limits.memory: 64Mi -> 128Mi');
+  });
+});
+

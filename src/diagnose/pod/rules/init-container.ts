@@ -1,7 +1,8 @@
 /**
  * InitContainerFailure: an init container fails (crash loop, image pull, config error, non-zero
  * exit) or never finishes, so the app containers never start. Names the init container and, in the
- * summary, its own underlying cause found by the container rules.
+ * summary, its own underlying cause found by the container rules. A native sidecar that fails once
+ * the app runs is reported with its own cause instead.
  */
 import { MINUTE, logLines, type ContainerView, type PodContext } from '../context.js';
 import { ago, describeCmd, logEv, logsCmd, statusEv, type ContainerRule, type Finding, type PodRule } from '../finding.js';
@@ -48,6 +49,9 @@ export function makeInitContainerRule(containerRules: readonly ContainerRule[]):
             if (inner) break;
           }
         }
+        // A native sidecar (restartPolicy Always) failing after the app containers started behaves
+        // like an app container: report its own cause, naming it as an init container.
+        if (c.sidecar && inner && ctx.containers.some((a) => a.running || a.terminated || a.lastTerminated)) return inner;
         const evidence = inner ? [...inner.evidence] : [];
         let summary: string;
         if (stuck) {

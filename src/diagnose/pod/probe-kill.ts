@@ -34,7 +34,7 @@ export function probeKillFinding(ctx: PodContext, c: ContainerView, kind: 'liven
   if (lastKill && lastKill !== lastFailure) evidence.push(eventEv(lastKill));
   const p = obj(probe);
   const target = describeProbe(p);
-  if (target) evidence.push(specEv(`${c.specPath}.${probeField}`, target.quote));
+  if (target) evidence.push(specEv(`${c.specPath}.${probeField}.${target.field}`, target.quote));
   const detail = lastFailure ? lastFailure.message.replace(/^\w+ probe failed:\s*/, '').replace(/\s+/g, ' ').trim().slice(0, 200) : null;
   const timing = `initialDelaySeconds=${p.initialDelaySeconds ?? 0}, periodSeconds=${p.periodSeconds ?? 10}, timeoutSeconds=${p.timeoutSeconds ?? 1}, failureThreshold=${p.failureThreshold ?? 3}`;
   const label: RootCause = kind === 'liveness' ? 'LivenessProbeFailure' : 'StartupProbeFailure';
@@ -71,22 +71,22 @@ function killedAgainAndAgain(ctx: PodContext, c: ContainerView, kind: 'liveness'
   return failing || (count >= 2 && lastKill !== null && ctx.now - lastKill < 15 * MINUTE);
 }
 
-/** `httpGet :8080/healthz` etc., with a verbatim quote of the probe's target. */
-function describeProbe(p: Record<string, unknown>): { words: string; quote: string } | null {
+/** `httpGet :8080/healthz` etc., with a verbatim quote of the probe's target and the field it is in. */
+function describeProbe(p: Record<string, unknown>): { words: string; quote: string; field: string } | null {
   const h = obj(p.httpGet);
   if (Object.keys(h).length) {
-    const path = typeof h.path === 'string' ? h.path : '/';
-    return { words: `httpGet ${String(h.port ?? '')}${path}`, quote: path };
+    const path = typeof h.path === 'string' ? h.path : null;
+    return { words: `httpGet ${String(h.port ?? '')}${path ?? '/'}`, quote: path ?? String(h.port ?? ''), field: path ? 'httpGet.path' : 'httpGet.port' };
   }
   const tcp = obj(p.tcpSocket);
-  if (Object.keys(tcp).length) return { words: `tcpSocket ${String(tcp.port ?? '')}`, quote: String(tcp.port ?? '') };
+  if (Object.keys(tcp).length) return { words: `tcpSocket ${String(tcp.port ?? '')}`, quote: String(tcp.port ?? ''), field: 'tcpSocket.port' };
   const ex = obj(p.exec);
   if (Array.isArray(ex.command)) {
     const cmd = ex.command.filter((x) => typeof x === 'string') as string[];
     const last = cmd.at(-1);
-    return last ? { words: `exec ${cmd.join(' ')}`, quote: last } : null;
+    return last ? { words: `exec ${cmd.join(' ')}`, quote: last, field: `exec.command[${ex.command.length - 1}]` } : null;
   }
   const g = obj(p.grpc);
-  if (Object.keys(g).length) return { words: `grpc ${String(g.port ?? '')}`, quote: String(g.port ?? '') };
+  if (Object.keys(g).length) return { words: `grpc ${String(g.port ?? '')}`, quote: String(g.port ?? ''), field: 'grpc.port' };
   return null;
 }

@@ -50,6 +50,15 @@ describe('diagnosePod on the recorded cases', () => {
       if (ev.source === 'log') expect(ev.path).toMatch(/^logs:[\w-]+(\[previous\])?$/);
       if (ev.source === 'status' || ev.source === 'spec') expect(ev.path).toMatch(/^(status|spec)\b/);
     }
+    // Status and spec evidence: the path resolves in the pod to exactly the quoted value.
+    for (const ev of d.evidence) {
+      if ((ev.source !== 'status' && ev.source !== 'spec') || ev.path.includes('[name=')) continue;
+      const value = ev.path.split(/\.|(?=\[)/).reduce<unknown>((cur, part) => {
+        const m = /^\[(\d+)\]$/.exec(part);
+        return cur === undefined || cur === null ? undefined : m ? (cur as unknown[])[Number(m[1])] : (cur as Record<string, unknown>)[part];
+      }, c.input.pod);
+      expect(String(value).startsWith(ev.text), `${ev.path}=${String(value)} vs ${ev.text}`).toBe(true);
+    }
     // Indexed field paths point at the named container.
     for (const ev of d.evidence) {
       const m = /^(status\.containerStatuses|status\.initContainerStatuses)\[(\d+)\]/.exec(ev.path);

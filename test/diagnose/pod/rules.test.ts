@@ -210,6 +210,20 @@ describe('input variations', () => {
     expect(d.confidence).toBe('medium');
   });
 
+  it("a namespace-wide event list: other pods' events are ignored", () => {
+    const c = load('ImagePullAuth', 'ecr-no-basic-auth-expired-secret');
+    const other = load('ImagePullRegistryUnreachable', 'dns-no-such-host');
+    const i = clone(c.input);
+    i.events = structuredClone(other.input.events);
+    const d = diagnosePod(i);
+    expect(d.rootCause).not.toBe('ImagePullRegistryUnreachable');
+    expect(d.confidence).toBe('low');
+    expect(d.evidence.some((e) => e.source === 'event')).toBe(false);
+    // The same events about this pod would decide it.
+    for (const e of i.events as Any[]) Object.assign(e.involvedObject, { name: (i.pod as Any).metadata.name, uid: (i.pod as Any).metadata.uid, namespace: 'reports' });
+    expect(diagnosePod(i).rootCause).toBe('ImagePullRegistryUnreachable');
+  });
+
   it('a pod given as `kubectl get pods -l … -o json` (a List of one) is read as that pod', () => {
     const c = load('OOMKilled', 'crashloop-oom-256mi');
     const d = diagnosePod({ ...c.input, pod: { apiVersion: 'v1', kind: 'List', items: [c.input.pod] } });

@@ -37,7 +37,8 @@ function match(ctx: PodContext, c: ContainerView): Finding | null {
   else if (/permission denied/i.test(text) || t?.exitCode === 126) why = `command ${exe ? `"${exe}" ` : ''}is not executable (permission denied)`;
   else if (/exec format error/i.test(text)) why = 'the image was built for another CPU architecture (exec format error)';
   else if (/no such file or directory/i.test(text)) why = `${exe ? `"${exe}"` : 'the entrypoint'} does not exist in the image`;
-  const confidence: Finding['confidence'] = byWaiting || byReason || byMessage ? 'high' : failedEvent || logHit ? 'medium' : 'medium';
+  // A status field stating it is direct; an exit code 126/127 or an event is one step removed.
+  const confidence: Finding['confidence'] = byWaiting || byReason || byMessage ? 'high' : 'medium';
   return {
     rootCause: 'BadCommand',
     container: c,

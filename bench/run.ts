@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalizeError } from '../src/errors/normalize.js';
 import { generateErrorText, generateLog } from './generate-log.js';
+import { runDiagnoseBench } from './diagnose.js';
 import { runScanThroughputBench } from './scan-throughput.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -86,4 +87,13 @@ await runScanThroughputBench();
   const args = [BUNDLE, 'test', '--env', 'test', '--no-save', '--json', '--scanners', 'builtin', 'examples/aws-webapp'];
   const ms = measure(args, 5);
   console.log(`test       examples/aws-webapp (CLI, builtin + compliance + cost): ${fmt(ms)} (${(ms / bare).toFixed(1)}× bare node)`);
+}
+
+// 6. Pod diagnosis: in process per pod (target < 20 ms), and the whole CLI call from files (target within 2× bare node)
+runDiagnoseBench();
+{
+  const pod = join(ROOT, 'test', 'fixtures', 'k8s', 'pods', 'OOMKilled', 'crashloop-oom-256mi');
+  const args = [BUNDLE, 'diagnose', 'pod', '--json', '--pod-file', join(pod, 'pod.json'), '--events-file', join(pod, 'events.json'), '--logs-file', `app:previous=${join(pod, 'logs.app.previous.txt')}`];
+  const ms = measure(args, 11);
+  console.log(`diagnose   pod from files (CLI): ${fmt(ms)} (${(ms / bare).toFixed(2)}× bare node; target < 2×)`);
 }

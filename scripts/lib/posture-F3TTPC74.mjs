@@ -1,0 +1,2 @@
+import{createRequire as __infraOpsCreateRequire}from'node:module';const require=__infraOpsCreateRequire(import.meta.url);
+import{a,b,c,d}from"./chunk-PNOMRYYP.mjs";import"./chunk-43D4CAHO.mjs";import"./chunk-24GAQZSL.mjs";import"./chunk-HIVMECKF.mjs";import"./chunk-F2SDOLGP.mjs";import"./chunk-UYTWZE4G.mjs";import"./chunk-AX3DMLHC.mjs";import"./chunk-SXI7GY6T.mjs";export{d as checkPosture,b as isDataAddress,c as stateAsResources,a as stateBody};

@@ -1,0 +1,3 @@
+import{createRequire as __infraOpsCreateRequire}from'node:module';const require=__infraOpsCreateRequire(import.meta.url);
+import{e as o}from"./chunk-UYTWZE4G.mjs";import"./chunk-AX3DMLHC.mjs";import{b as i}from"./chunk-D2LDS5UF.mjs";import"./chunk-NTKGVEPD.mjs";import"./chunk-SXI7GY6T.mjs";async function p(m,n){let a=n.opts(),t=o.map(e=>({id:e.id,title:e.title,severity:e.severity,aliases:e.aliases,resourceTypes:e.resourceTypes,remediation:e.remediation,docs:e.docs}));i({data:{schemaVersion:1,total:t.length,rules:t},human:e=>[...e.rules.map(s=>`${s.id.padEnd(36)} ${s.severity.padEnd(8)} ${s.title}${s.aliases.length?`  [${s.aliases.join(", ")}]`:""}`),`${e.total} built-in rules`].join(`
+`)},a)}export{p as rulesCommand};

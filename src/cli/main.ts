@@ -239,9 +239,22 @@ export function buildProgram(): Command {
     .option('--phase <name>', 'phase to check (from platform.phases in the config; default phases: cluster, networking)')
     .action(run(async () => (await import('./commands/platform.js')).platformCheckCommand));
 
+  common(program.command('deploy'))
+    .description('staged deploy: validate → pre-tests → preview (saved plan) → approval → apply that plan → post-tests → verify; stops at approval (exit 0, awaiting_approval), blocked exits 3')
+    .argument('[dir]', 'Terraform root module (default: iac.dir from the config, else the project folder)')
+    .option('--env <name>', 'environment to deploy (required)')
+    .option('--skip-tests', 'skip the pre-deployment tests (recorded; production needs --justification)', false)
+    .option('--override-findings', 'go on despite blocking findings (needs --justification; recorded)', false)
+    .option('--justification <text>', 'why tests are skipped or findings overridden; for a critical approval: why it is approved')
+    .option('--approve <runId>', 'resume a run awaiting approval: apply exactly its saved plan (refused if the plan changed)')
+    .option('--approve-fix <runId>', "run the debugger's proposed automated fix for a failed apply, then retry the apply")
+    .option('--approver <name>', 'who approved, in the conversation (with --approve / --approve-fix)')
+    .option('--requested-by <name>', 'who asks for the deploy (default: $USER)')
+    .option('--timeout <seconds>', 'per terraform run (default: test.timeoutSeconds, else 600)')
+    .action(run(async () => (await import('./commands/deploy.js')).deployCommand));
+
   // Later capabilities: listed so users can find them, answered plainly.
   for (const [name, what] of [
-    ['deploy', 'the staged deploy workflow'],
     ['operate', 'Day-2 Kubernetes operations'],
   ] as const) {
     common(program.command(name))

@@ -18,7 +18,7 @@ describe('every command', () => {
   });
 
   it('answers plainly, with exit 3, for capabilities this version does not have', () => {
-    for (const name of ['deploy', 'operate']) {
+    for (const name of ['operate']) {
       const r = cli([name, '--json', '--env', 'test'], { cwd: project() });
       expect(r.status).toBe(3);
       expect(schemaErrors('error', r.json())).toEqual([]);

@@ -18,7 +18,7 @@ export const CAPABILITIES = {
   test: 'available',
   approval: 'available',
   audit: 'available',
-  deploy: 'not available yet',
+  deploy: 'available',
   diagnose: 'available',
   platform: 'available',
   operate: 'not available yet',

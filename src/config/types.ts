@@ -50,6 +50,8 @@ export interface InfraOpsConfig {
   approval?: ApprovalConfig;
   /** `platform:` — health gates and phases (see src/platform/types.ts). */
   platform?: PlatformConfig;
+  /** `operate:` — Day-2 sessions (`infra-ops operate`). */
+  operate?: { sessionTtlMinutes?: number };
 }
 
 export type ApprovalTier = 'trivial' | 'low' | 'medium' | 'critical';

@@ -56,6 +56,7 @@ export function lockAge(created: string | null, now: Date): number | null {
 /** Provider errors that mean there are no usable credentials (AWS SDK v1/v2, SSO cache). */
 const CREDENTIAL_ERRORS: readonly RegExp[] = [
   /No valid credential sources found/i,
+  /no valid credential sources for Terraform AWS Provider found/i,
   /NoCredentialProviders/,
   /failed to refresh cached credentials/i,
 ];

@@ -32,7 +32,8 @@ export interface ParsedSchedulerMessage {
 /** Ordered: the first pattern that matches a reason names its cause. */
 const PATTERNS: [RegExp, SchedulingCause][] = [
   [/unbound (immediate )?persistentvolumeclaims|persistentvolumeclaim "[^"]*" not found|volume node affinity conflict|didn't find available persistent volumes|max volume count|volumebinding|binding volumes|persistentvolumeclaim "[^"]*" is being deleted|unbound persistentvolumeclaim/i, 'Unschedulable_PVC'],
-  [/too many pods/i, 'Unschedulable_TooManyPods'],
+  // `Too many pods` (current) and `Insufficient pods` (kube-scheduler ≤1.2x NodeResourcesFit): the node's pod capacity.
+  [/too many pods|insufficient pods/i, 'Unschedulable_TooManyPods'],
   [/insufficient |didn't have free ports|free ports/i, 'Unschedulable_InsufficientResources'],
   [/anti-affinity|pod affinity|topology spread constraints|affinity\/anti-affinity/i, 'Unschedulable_PodAntiAffinity'],
   [/node affinity|node selector|nodeaffinity|didn't match pod's node|node\(s\) didn't match node/i, 'Unschedulable_NodeAffinity'],
@@ -114,10 +115,26 @@ const TIE_RANK: Record<SchedulingCause, number> = {
   Unschedulable_Taint: 6,
 };
 
+/**
+ * Nodes ruled out by the pod's own node selector/affinity were excluded on purpose. When the
+ * selector leaves some nodes (its count is below the total) and those fail for another reason
+ * (other than the control plane's taint, which keeps every workload off it), that reason is what
+ * blocks the pod: `3 Insufficient memory, 9 node(s) didn't match node selector` of 12 means the 3
+ * chosen nodes are full. When the selector rules out every node, it is the cause.
+ */
+function selectorFiltered(parsed: ParsedSchedulerMessage, known: SchedulerReason[]): SchedulerReason[] {
+  const selector = known.filter((r) => r.cause === 'Unschedulable_NodeAffinity');
+  const rest = known.filter((r) => r.cause !== 'Unschedulable_NodeAffinity' && !r.controlPlaneTaint);
+  if (!selector.length || !rest.length || !parsed.total) return known;
+  const excluded = selector.reduce((n, r) => n + r.count, 0);
+  return excluded < parsed.total ? rest : known;
+}
+
 /** The dominant reason: most nodes ruled out; on a tie, not the control-plane taint, then by {@link TIE_RANK}. */
 export function dominantSchedulingReason(parsed: ParsedSchedulerMessage): SchedulingVerdict | null {
-  const known = parsed.reasons.filter((r) => r.cause !== null);
-  if (known.length === 0) return null;
+  const all = parsed.reasons.filter((r) => r.cause !== null);
+  if (all.length === 0) return null;
+  const known = selectorFiltered(parsed, all);
   const ranked = [...known].sort(
     (a, b) =>
       b.count - a.count ||

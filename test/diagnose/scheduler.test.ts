@@ -27,6 +27,7 @@ describe('parseSchedulerMessage', () => {
     ['Insufficient memory', 'Unschedulable_InsufficientResources'],
     ['Insufficient nvidia.com/gpu', 'Unschedulable_InsufficientResources'],
     ['Too many pods', 'Unschedulable_TooManyPods'],
+    ['Insufficient pods', 'Unschedulable_TooManyPods'],
     ['node(s) had untolerated taint(s)', 'Unschedulable_Taint'],
     ["node(s) had taint {dedicated: batch}, that the pod didn't tolerate", 'Unschedulable_Taint'],
     ['node(s) were unschedulable', 'Unschedulable_NoNodes'],
@@ -69,6 +70,21 @@ describe('dominantSchedulingReason', () => {
     expect(verdict('0/4 nodes are available: 3 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 Insufficient cpu.')?.cause).toBe('Unschedulable_InsufficientResources');
     expect(verdict("0/2 nodes are available: 1 node(s) didn't match node selector, 1 node(s) had taint {node-role.kubernetes.io/master: }, that the pod didn't tolerate.")?.cause).toBe('Unschedulable_NodeAffinity');
     expect(verdict('0/1 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }.')?.cause).toBe('Unschedulable_Taint');
+  });
+
+  it('treats the nodes its own node selector/affinity excludes as a filter: what blocks the selected nodes is the cause', () => {
+    expect(verdict("0/12 nodes are available: 3 Insufficient memory, 9 node(s) didn't match node selector.")?.cause).toBe('Unschedulable_InsufficientResources');
+    const v = verdict("0/20 nodes are available: 1 node(s) didn't match pod affinity/anti-affinity, 19 node(s) didn't match node selector.");
+    expect(v?.cause).toBe('Unschedulable_PodAntiAffinity');
+    expect(v?.others.map((o) => o.text)).toEqual(["node(s) didn't match node selector"]);
+    // The selector rules out every node (older scheduler counts overlap): the selector is the cause.
+    expect(verdict("0/10 nodes are available: 10 node(s) didn't match node selector, 4 Insufficient cpu.")?.cause).toBe('Unschedulable_NodeAffinity');
+    // Only the control plane is left besides the excluded nodes: still the selector.
+    expect(verdict("0/5 nodes are available: 2 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) didn't match Pod's node affinity/selector.")?.cause).toBe('Unschedulable_NodeAffinity');
+  });
+
+  it("older 'Insufficient pods' is the node's pod capacity, not cpu/memory", () => {
+    expect(verdict('0/5 nodes are available: 2 node(s) were unschedulable, 3 Insufficient pods.')?.cause).toBe('Unschedulable_TooManyPods');
   });
 
   it('returns null when it recognises nothing', () => {

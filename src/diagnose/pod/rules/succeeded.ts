@@ -1,6 +1,8 @@
 /**
  * A Succeeded pod (a finished Job) is healthy, whatever its sidecars' exit codes: the kubelet
  * SIGKILLs native sidecars once the main containers complete, so a 137 there is expected.
+ * Not when a container's termination reason is OOMKilled: the kernel killed it (the runtime may
+ * still report exit 0 and the phase Succeeded), so the container rules decide.
  */
 import { describeCmd, statusEv, type PodRule } from '../finding.js';
 
@@ -10,6 +12,7 @@ export const succeededRule: PodRule = {
   priority: 0,
   match(ctx) {
     if (ctx.phase !== 'Succeeded') return null;
+    if (ctx.containers.some((c) => c.terminated?.reason === 'OOMKilled')) return null;
     const killedSidecars = [...ctx.initContainers, ...ctx.containers].filter((c) => c.terminated && (c.terminated.exitCode ?? 0) !== 0);
     return {
       rootCause: 'Healthy',

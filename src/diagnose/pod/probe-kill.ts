@@ -3,6 +3,10 @@
  * events (`Liveness probe failed: HTTP probe failed with statuscode: 500`), a `Killing` event
  * (`Container app failed liveness probe, will be restarted`) and the kill's exit code 137/143.
  * Without events (expired after an hour) a 137/143 exit of a container with that probe is a guess.
+ * Without a `Killing` event (older kubelets, or not collected) and with an exit code that is the
+ * app's own answer to SIGTERM (1, 2…), the failures still decide when they reached the probe's
+ * failureThreshold in every run: `failureThreshold × restarts` failures or more mean the kubelet
+ * killed each run before it could exit by itself.
  */
 import type { RootCause } from '../types.js';
 import { eventTime } from '../events.js';
@@ -25,6 +29,7 @@ export function probeKillFinding(ctx: PodContext, c: ContainerView, kind: 'liven
   let confidence: Finding['confidence'];
   if (kills.length > 0 && exitFits) confidence = 'medium';
   else if (failures.length > 0 && (killedByExit || (!t && c.restartCount > 0))) confidence = 'medium';
+  else if (thresholdReachedEveryRun(c, probe, failures)) confidence = 'medium';
   else if (kills.length === 0 && failures.length === 0 && probe !== undefined && killedByExit && (kind === 'liveness' || c.spec.livenessProbe === undefined)) confidence = 'low';
   else return null;
   const evidence = crashEvidence(c, t);
@@ -53,6 +58,14 @@ export function probeKillFinding(ctx: PodContext, c: ContainerView, kind: 'liven
     ],
     confidence,
   };
+}
+
+/** Every restart is accounted for by a full run of probe failures (failureThreshold of them). */
+function thresholdReachedEveryRun(c: ContainerView, probe: unknown, failures: { count: number }[]): boolean {
+  if (probe === undefined || c.restartCount === 0) return false;
+  const threshold = Number(obj(probe).failureThreshold ?? 3) || 3;
+  const total = failures.reduce((n, e) => n + e.count, 0);
+  return total >= threshold * c.restartCount;
 }
 
 /**

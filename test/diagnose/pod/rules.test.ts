@@ -269,5 +269,14 @@ describe('native sidecars', () => {
     expect(d.containerType).toBe('init');
     expect(d.remediation.steps[0]).toBe('spec.initContainers[name=log-shipper].resources.limits.memory: 64Mi -> 128Mi');
   });
-});
 
+  it('liveness failures without a Killing event decide only when every run reached the threshold; a few failures of a crashing app do not', () => {
+    const c = load('LivenessProbeFailure', 'no-killing-event-exit-1');
+    expect(diagnosePod(c.input).rootCause).toBe('LivenessProbeFailure');
+    const few = clone(c.input);
+    (few.events as Any[]).find((e) => e.reason === 'Unhealthy').count = 9; // 9 < 3 × 12 restarts
+    const d = diagnosePod(few);
+    expect(d.rootCause).toBe('AppCrash');
+    expect(d.container).toBe('gateway');
+  });
+});

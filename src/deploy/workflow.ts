@@ -338,7 +338,7 @@ async function preview(ctx: DeployContext, run: RunRecord, tf: { tool: IacTool; 
     const blocked = plan.error === null ? blockedBy(plan, 'preview', tf.tool, clock(ctx)) : null;
     if (blocked) return block(ctx, run, st, blocked);
     if (plan.error === null) await debugFailure(ctx, run, plan, 'plan');
-    return fail(ctx, run, st, 'error', `${tf.tool} plan failed: ${plan.error ?? keyLines(plan.stderr, 3).join(' ') ?? `exit ${plan.exitCode}`}`, [
+    return fail(ctx, run, st, 'error', `${tf.tool} plan failed: ${plan.error ?? keyLines(plan.stderr, 1)[0] ?? `exit ${plan.exitCode}`}`, [
       ...(run.debug?.best ? [`known issue: ${run.debug.best.description}`] : []),
       `fix it and run the deploy again: ${cmdLine(run)}`,
     ]);
@@ -485,7 +485,7 @@ async function applyAndVerify(ctx: DeployContext, run: RunRecord, tf: { tool: Ia
     } else if (run.debug) {
       next.push(`no known solution (issue ${run.debug.issueId} recorded); when fixed: infra-ops resolve ${run.debug.issueId} --solution new --outcome success --description "<fix>"`);
     }
-    return fail(ctx, run, st, 'failed', `${tf.tool} apply failed: ${apply.error ?? (keyLines(apply.stderr, 2).join(' ') || `exit ${apply.exitCode}`)}`, next);
+    return fail(ctx, run, st, 'failed', `${tf.tool} apply failed: ${apply.error ?? (keyLines(apply.stderr, 1)[0] ?? `exit ${apply.exitCode}`)}`, next);
   }
   end(ctx, st, 'passed', keyLines(apply.stdout).find((l) => l.startsWith('Apply complete!')) ?? 'applied');
   if (run.fix && run.fix.status === 'ran' && run.fix.outcome === null) await recordOutcome(ctx, run, 'success');
@@ -578,7 +578,7 @@ async function debugFailure(ctx: DeployContext, run: RunRecord, failed: ToolRun,
     issueId: result.issueId,
     category: result.category,
     errorCode: result.errorCode,
-    error: text.split('\n').slice(0, 6).join('\n'),
+    error: text.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 6).join('\n'),
     best: best
       ? {
           solutionRef: best.solutionRef,

@@ -102,6 +102,8 @@ export interface SchedulingVerdict {
   reason: SchedulerReason;
   /** The other reasons, most nodes first, each with its own cause. */
   others: SchedulerReason[];
+  /** Nodes the pod's own node selector/affinity excluded, set aside as a filter (0 when it was not). */
+  selectorExcluded: number;
 }
 
 /** Rank on ties: pod-level blockers first, control-plane taints (expected) last. */
@@ -147,7 +149,8 @@ export function dominantSchedulingReason(parsed: ParsedSchedulerMessage): Schedu
     const alt = ranked.find((r) => !r.controlPlaneTaint);
     if (alt) best = alt;
   }
-  return { cause: best.cause!, reason: best, others: parsed.reasons.filter((r) => r !== best) };
+  const selectorExcluded = known === all ? 0 : all.filter((r) => r.cause === 'Unschedulable_NodeAffinity').reduce((n, r) => n + r.count, 0);
+  return { cause: best.cause!, reason: best, others: parsed.reasons.filter((r) => r !== best), selectorExcluded };
 }
 
 /** True when the text is a scheduler "cannot place this pod" message. */

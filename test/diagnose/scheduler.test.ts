@@ -77,8 +77,9 @@ describe('dominantSchedulingReason', () => {
     const v = verdict("0/20 nodes are available: 1 node(s) didn't match pod affinity/anti-affinity, 19 node(s) didn't match node selector.");
     expect(v?.cause).toBe('Unschedulable_PodAntiAffinity');
     expect(v?.others.map((o) => o.text)).toEqual(["node(s) didn't match node selector"]);
+    expect(v?.selectorExcluded).toBe(19);
     // The selector rules out every node (older scheduler counts overlap): the selector is the cause.
-    expect(verdict("0/10 nodes are available: 10 node(s) didn't match node selector, 4 Insufficient cpu.")?.cause).toBe('Unschedulable_NodeAffinity');
+    expect(verdict("0/10 nodes are available: 10 node(s) didn't match node selector, 4 Insufficient cpu.")).toMatchObject({ cause: 'Unschedulable_NodeAffinity', selectorExcluded: 0 });
     // Only the control plane is left besides the excluded nodes: still the selector.
     expect(verdict("0/5 nodes are available: 2 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) didn't match Pod's node affinity/selector.")?.cause).toBe('Unschedulable_NodeAffinity');
   });

@@ -279,4 +279,11 @@ describe('native sidecars', () => {
     expect(d.rootCause).toBe('AppCrash');
     expect(d.container).toBe('gateway');
   });
+
+  it('a pod whose own selector keeps a few full nodes: the resource is the cause and the summary says the others were excluded on purpose', () => {
+    const d = diagnosePod(load('Unschedulable_InsufficientResources', 'selector-leaves-full-gpu-nodes').input);
+    expect(d.rootCause).toBe('Unschedulable_InsufficientResources');
+    expect(d.summary).toContain('2/8 nodes rejected it: Insufficient nvidia.com/gpu');
+    expect(d.summary).toContain('excludes the 6 others on purpose');
+  });
 });

@@ -81,14 +81,14 @@ function match(ctx: PodContext): Finding | null {
       confidence: 'low',
     };
   }
-  const { cause, reason, others } = verdict;
+  const { cause, reason, others, selectorExcluded } = verdict;
   const total = parseSchedulerMessage(message!).total;
   const r = REMEDY[cause](ctx, reason.text);
   const othersText = others.filter((o) => o.cause).map((o) => `${o.count} ${o.text}`);
   return {
     rootCause: cause,
     container: null,
-    summary: `Pod is Pending: ${cause === 'Unschedulable_NoNodes' && reason.count === 0 ? 'the cluster has no nodes available' : cause === 'Unschedulable_NoNodes' ? `no usable node: ${reason.count}${total ? `/${total}` : ''} ${reason.text}` : `${reason.count}${total ? `/${total}` : ''} nodes rejected it: ${reason.text}`}${othersText.length ? `; also ${othersText.join(', ')}` : ''}.`,
+    summary: `Pod is Pending: ${cause === 'Unschedulable_NoNodes' && reason.count === 0 ? 'the cluster has no nodes available' : cause === 'Unschedulable_NoNodes' ? `no usable node: ${reason.count}${total ? `/${total}` : ''} ${reason.text}` : `${reason.count}${total ? `/${total}` : ''} nodes rejected it: ${reason.text}${selectorExcluded ? ` (the nodes its own node selector/affinity allows; it excludes the ${selectorExcluded} others on purpose)` : ''}`}${othersText.length ? `; also ${othersText.join(', ')}` : ''}.`,
     evidence,
     commands: [describeCmd(ctx), ...r.commands],
     steps: r.steps,

@@ -115,7 +115,11 @@ async function block(ctx: DeployContext, run: RunRecord, st: StageRecord, info: 
   run.blocked = info;
   run.next = [
     ...(info.hint ? [info.hint] : []),
-    info.by === 'plan_changed' ? `start a new run: ${cmdLine(run)}` : `then run the deploy again: ${cmdLine(run)}`,
+    info.by === 'plan_changed'
+      ? `start a new run: ${cmdLine(run)}`
+      : info.fixStage === 'apply' && (info.by === 'state_lock' || info.by === 'credentials')
+        ? `then retry the approved apply: ${cmdLine(run, `--approve ${run.runId}`, '--approver <name>')}`
+        : `then run the deploy again: ${cmdLine(run)}`,
   ];
   await save(ctx, run);
   return run;
@@ -419,10 +423,31 @@ async function resumable(ctx: DeployContext, runId: string): Promise<RunRecord> 
   return run;
 }
 
+/**
+ * One resuming invocation per run at a time: a second `--approve` / `--approve-fix` started while
+ * one runs is refused (exit 3) instead of applying twice. The lock is held for the whole apply, so
+ * it is judged stale only when its process is gone (same host) or after a day.
+ */
+async function withRunLock<T>(ctx: DeployContext, runId: string, fn: () => Promise<T>): Promise<T> {
+  await readRun(ctx.stateDir, runId); // an unknown run is a usage error, before any lock file is made
+  const { withFileLock } = await import('../audit/lock.js');
+  return withFileLock(join(runDir(ctx.stateDir, runId), 'run.lock'), fn, { staleMs: 86_400_000, timeoutMs: 1500 });
+}
+
+/** An approved apply that was blocked by a lock or missing credentials can be retried with the same approval. */
+function retryable(run: RunRecord): boolean {
+  return run.status === 'blocked' && run.blocked?.fixStage === 'apply' && (run.blocked.by === 'state_lock' || run.blocked.by === 'credentials');
+}
+
 export async function approveDeploy(ctx: DeployContext, runId: string, opts: ApproveOptions): Promise<RunRecord> {
+  return withRunLock(ctx, runId, () => approveDeployLocked(ctx, runId, opts));
+}
+
+async function approveDeployLocked(ctx: DeployContext, runId: string, opts: ApproveOptions): Promise<RunRecord> {
   const run = await resumable(ctx, runId);
   const st = stage(run, 'approval');
-  if (run.status !== 'awaiting_approval' || st.status !== 'awaiting' || !run.plan) {
+  const retry = retryable(run);
+  if (!retry && (run.status !== 'awaiting_approval' || st.status !== 'awaiting' || !run.plan)) {
     throw new CliError(`run ${runId} is ${run.status}, not awaiting approval: start a new run with ${cmdLine(run)}`, EXIT.usage, 'deploy.not-awaiting');
   }
   const tf = await picked(ctx);
@@ -431,21 +456,26 @@ export async function approveDeploy(ctx: DeployContext, runId: string, opts: App
     return block(ctx, run, stage(run, 'apply'), { by: 'terraform', fixStage: 'validate', message: 'neither terraform nor tofu is on PATH', hint: notInstalledHint(choice), lock: null });
   }
   // The approval is bound to the plan shown at preview: any other bytes need a new run.
+  const plan = run.plan!;
   const current = await sha256File(planPath(ctx, run));
-  if (current !== run.plan.sha256) {
+  if (current !== plan.sha256) {
     return block(ctx, run, st, {
       by: 'plan_changed',
       fixStage: 'preview',
-      message: `the saved plan ${current === null ? 'is gone' : `changed since preview (sha256 ${current.slice(0, 12)}, approved view was ${run.plan.sha256.slice(0, 12)})`}: nothing was applied`,
+      message: `the saved plan ${current === null ? 'is gone' : `changed since preview (sha256 ${current.slice(0, 12)}, approved view was ${plan.sha256.slice(0, 12)})`}: nothing was applied`,
       hint: 'a changed plan needs a new run, a new review and a new approval',
       lock: null,
     });
   }
   const record = run.approvals.filter((a) => a.kind === 'apply').at(-1)!;
-  const decided = await approveRequest(ctx.stateDir, { id: record.requestId }, opts.approver, opts.justification);
-  record.approver = decided.decision?.approver ?? opts.approver;
-  record.decidedAt = decided.decision?.decidedAt ?? clock(ctx).toISOString();
-  end(ctx, st, 'passed', `approved by ${record.approver} (${record.tier}, ${record.requestId}) for plan sha256 ${run.plan.sha256.slice(0, 12)}`);
+  if (retry) {
+    run.notes.push(`apply retried by ${opts.approver} under approval ${record.requestId} (was blocked: ${run.blocked!.message})`);
+  } else {
+    const decided = await approveRequest(ctx.stateDir, { id: record.requestId }, opts.approver, opts.justification);
+    record.approver = decided.decision?.approver ?? opts.approver;
+    record.decidedAt = decided.decision?.decidedAt ?? clock(ctx).toISOString();
+    end(ctx, st, 'passed', `approved by ${record.approver} (${record.tier}, ${record.requestId}) for plan sha256 ${plan.sha256.slice(0, 12)}`);
+  }
   run.status = 'running';
   run.blocked = null;
   await save(ctx, run);
@@ -611,6 +641,10 @@ async function recordOutcome(ctx: DeployContext, run: RunRecord, outcome: 'succe
 }
 
 export async function approveFix(ctx: DeployContext, runId: string, opts: ApproveOptions): Promise<RunRecord> {
+  return withRunLock(ctx, runId, () => approveFixLocked(ctx, runId, opts));
+}
+
+async function approveFixLocked(ctx: DeployContext, runId: string, opts: ApproveOptions): Promise<RunRecord> {
   const run = await resumable(ctx, runId);
   const fix = run.fix;
   if (run.status !== 'failed' || !fix || fix.status !== 'proposed') {

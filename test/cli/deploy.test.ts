@@ -30,6 +30,12 @@ describe('infra-ops deploy', () => {
     expect(human.status).toBe(2); // --approver is required
     expect(human.stderr).toMatch(/--approver/);
 
+    // A medium change is not approved by the person who asked for it.
+    const self = deploy(p, ['--approve', run.runId, '--approver', 'dana']);
+    expect(self.status).toBe(3);
+    expect(self.doc.error.code).toBe('approval.self-approval');
+    expect(p.argv().some((c) => c.argv[0] === 'apply')).toBe(false);
+
     const second = deploy(p, ['--approve', run.runId, '--approver', 'sam']);
     expect(second.status, second.stderr).toBe(0);
     const done = second.doc.run;

@@ -20,6 +20,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import schema from '../../schemas/operate-policy.schema.json' with { type: 'json' };
+import { redactSecrets } from '../errors/redact.js';
 import { pluginRoot, stateDirOf } from '../project/paths.js';
 import { cjsNamespace } from '../runtime/cjs-interop.js';
 import { validateAgainst } from '../schema/validate.js';
@@ -71,8 +72,11 @@ export interface PolicyInput {
   /** Default namespace of commands and manifests that name none. */
   namespace: string;
   production: boolean;
-  /** Objects already in the cluster (PDBs: for requirePdbForReplicas). */
-  existing?: { pdbs?: object[] };
+  /**
+   * Objects already in the cluster: PodDisruptionBudgets (requirePdbForReplicas) and autoscalers
+   * (HorizontalPodAutoscalers, KEDA ScaledObjects: minReplicas judges those instead of the workload's replicas).
+   */
+  existing?: { pdbs?: object[]; autoscalers?: object[] };
 }
 
 export interface PolicyResult {
@@ -241,7 +245,7 @@ export function evaluatePolicies(input: PolicyInput, policies: readonly Policy[]
     namespace: input.namespace,
     production: input.production,
     manifests: objects,
-    existing: { pdbs: (input.existing?.pdbs ?? []).filter(isObject) },
+    existing: { pdbs: (input.existing?.pdbs ?? []).filter(isObject), autoscalers: (input.existing?.autoscalers ?? []).filter(isObject) },
   };
   const violations: PolicyViolation[] = [];
   for (const policy of policies) {
@@ -250,7 +254,8 @@ export function evaluatePolicies(input: PolicyInput, policies: readonly Policy[]
     for (const s of subjects) {
       if (!applies(policy, s, input)) continue;
       for (const message of rule.check(s, policy.check.params, ctx)) {
-        violations.push({ ruleId: policy.id, outcome: policy.outcome, mode: policy.mode, message, fix: policy.fix, source: { type: s.source, index: s.index } });
+        // Messages quote commands, which may carry values (`--set db.password=…`): never a secret in a session file.
+        violations.push({ ruleId: policy.id, outcome: policy.outcome, mode: policy.mode, message: redactSecrets(message), fix: policy.fix, source: { type: s.source, index: s.index } });
       }
     }
   }

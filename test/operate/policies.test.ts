@@ -251,6 +251,45 @@ describe('requirePdbForReplicas', () => {
   });
 });
 
+describe('autoscalers', () => {
+  const hpa = (min: number, namespace?: string) => ({
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'api', ...(namespace ? { namespace } : {}) },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' }, minReplicas: min, maxReplicas: 10 },
+  });
+
+  it('minReplicas: an HPA already in the cluster (same namespace) manages an unset replicas', async () => {
+    const p = await rule({ minReplicas: { min: 2 } });
+    const dep = deployment('api');
+    expect(evaluatePolicies(input({ manifests: [dep], existing: { autoscalers: [hpa(3, 'shop')] } }), p).outcome).toBe('allow');
+    expect(evaluatePolicies(input({ manifests: [dep], existing: { autoscalers: [hpa(3, 'other')] } }), p).outcome).toBe('deny');
+  });
+
+  it('requirePdbForReplicas: an autoscaler keeping 2+ replicas needs a PDB for its target', async () => {
+    const p = await rule({ requirePdbForReplicas: {} }, { outcome: 'review' });
+    const r = evaluatePolicies(input({ manifests: [deployment('api'), hpa(2)] }), p);
+    expect(r.violations.map((v) => v.message)).toEqual(['HorizontalPodAutoscaler "api": keeps Deployment "api" at 2+ replicas and no PodDisruptionBudget in namespace "shop" selects its pods']);
+    expect(evaluatePolicies(input({ manifests: [deployment('api'), hpa(2), pdb('api', { app: 'api' })] }), p).outcome).toBe('allow');
+    expect(evaluatePolicies(input({ manifests: [deployment('api'), hpa(1)] }), p).outcome).toBe('allow');
+    expect(evaluatePolicies(input({ commands: [['kubectl', 'autoscale', 'deploy', 'api', '--min=3', '--max=6']] }), p).outcome).toBe('review');
+  });
+});
+
+describe('messages', () => {
+  it('a secret in a quoted command is redacted', async () => {
+    const r = evaluatePolicies(input({ commands: [['helm', 'upgrade', 'api', 'charts/api', '--set', 'db.password=hunter2,image.tag=latest']] }), await rule({ forbidLatestTag: {} }));
+    expect(r.violations).toHaveLength(1);
+    expect(r.violations[0]!.message).toContain('image.tag=latest');
+    expect(r.violations[0]!.message).not.toContain('hunter2');
+  });
+
+  it('delete --all says so', async () => {
+    const r = evaluatePolicies(input({ commands: [['kubectl', 'delete', 'pvc', '--all', '-n', 'db']] }), await rule({ forbidDeleteKinds: { kinds: ['pvc'] } }));
+    expect(r.violations[0]!.message).toMatch(/^PersistentVolumeClaim in namespace "db" \(`kubectl delete pvc --all -n db`\): deletes a PersistentVolumeClaim \(every one in the namespace: --all\)/);
+  });
+});
+
 describe('forbidPrivileged and requireProbes', () => {
   it('privileged containers and kubectl run --privileged', async () => {
     const p = await rule({ forbidPrivileged: {} });

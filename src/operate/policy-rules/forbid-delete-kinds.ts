@@ -15,7 +15,7 @@ export const forbidDeleteKinds: RuleCheck = {
       return [`${describeSubject(s, ctx)}: deletes whatever ${s.fromFile} holds, which may include ${[...kinds].join(', ')}; delete named objects instead`];
     }
     if (!s.kind || !kinds.has(s.kind)) return [];
-    const which = s.name ? '' : s.selector ? ` (every one matching ${s.selector})` : ' (every one)';
+    const which = s.name ? '' : s.selector === '--all' ? ' (every one in the namespace: --all)' : s.selector ? ` (every one matching ${s.selector})` : ' (every one)';
     return [`${describeSubject(s, ctx)}: deletes a ${s.kind}${which}; its data or contents would be lost`];
   },
 };

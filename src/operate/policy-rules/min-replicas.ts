@@ -3,13 +3,16 @@
  * of Deployments, StatefulSets, ReplicaSets and ReplicationControllers, `kubectl scale --replicas`,
  * a HorizontalPodAutoscaler's `minReplicas` (`kubectl autoscale --min`) and a KEDA ScaledObject's
  * `minReplicaCount` (absent = 0). A workload whose replicas an autoscaler in the same change manages is
- * judged by that autoscaler.
+ * judged by that autoscaler, and so is one an autoscaler in the cluster manages (`existing.autoscalers`).
  */
 import { REPLICATED_KINDS, canonicalKind } from './kinds.js';
 import { describeSubject, field, isObject, replicasOf, type K8sObject, type PolicyContext, type RuleCheck } from './subject.js';
 
-function autoscaled(kind: string, name: string | undefined, ctx: PolicyContext): boolean {
-  return ctx.manifests.some((m: K8sObject) => {
+/** Whether an autoscaler in the change or in the cluster (same namespace) targets this workload. */
+function autoscaled(kind: string, name: string | undefined, namespace: string, ctx: PolicyContext): boolean {
+  return [...ctx.manifests, ...ctx.existing.autoscalers].some((m: K8sObject) => {
+    const ns = field(m, 'metadata', 'namespace');
+    if ((typeof ns === 'string' ? ns : ctx.namespace) !== namespace) return false;
     const mk = m.kind;
     if (mk !== 'HorizontalPodAutoscaler' && mk !== 'ScaledObject') return false;
     const ref = field(m, 'spec', 'scaleTargetRef');
@@ -26,7 +29,7 @@ export const minReplicas: RuleCheck = {
     let count: number | undefined;
     let what = 'replicas';
     if (REPLICATED_KINDS.has(s.kind)) {
-      if (s.source === 'manifest' && field(s.object, 'spec', 'replicas') === undefined && autoscaled(s.kind, s.name, ctx)) return [];
+      if (s.source === 'manifest' && field(s.object, 'spec', 'replicas') === undefined && autoscaled(s.kind, s.name, s.namespace, ctx)) return [];
       count = replicasOf(s);
       if (s.source === 'manifest' && field(s.object, 'spec', 'replicas') === undefined) what = 'replicas (unset, so 1)';
     } else if (s.kind === 'HorizontalPodAutoscaler') {

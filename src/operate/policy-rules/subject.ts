@@ -41,7 +41,7 @@ export interface PolicyContext {
   /** Every manifest of the change (a PDB may come with the Deployment). */
   manifests: K8sObject[];
   /** Objects already in the cluster. */
-  existing: { pdbs: K8sObject[] };
+  existing: { pdbs: K8sObject[]; autoscalers: K8sObject[] };
 }
 
 /** A rule's finding: one message naming the object, container or command. */

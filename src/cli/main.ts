@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
-import { CliError, EXIT } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
 import { emitError } from './output.js';
 
 /**
@@ -37,17 +37,6 @@ function run(load: () => Promise<Action>): Action {
     } catch (err) {
       emitError(err, { json: Boolean(opts.json) });
     }
-  };
-}
-
-/** Capabilities that later versions build: answer plainly, never pretend (exit 3). */
-function unavailable(name: string, what: string): Action {
-  return async (...args: unknown[]) => {
-    const cmd = args[args.length - 1] as Command;
-    emitError(
-      new CliError(`\`infra-ops ${name}\` (${what}) is not available in infra-ops ${pkg.version} yet`, EXIT.blocked, 'unavailable'),
-      { json: Boolean(cmd.opts<CommonOptions>().json) },
-    );
   };
 }
 
@@ -253,16 +242,36 @@ export function buildProgram(): Command {
     .option('--timeout <seconds>', 'per terraform run (default: test.timeoutSeconds, else 600)')
     .action(run(async () => (await import('./commands/deploy.js')).deployCommand));
 
-  // Later capabilities: listed so users can find them, answered plainly.
-  for (const [name, what] of [
-    ['operate', 'Day-2 Kubernetes operations'],
-  ] as const) {
-    common(program.command(name))
-      .description(`${what} (not available in this version)`)
-      .allowUnknownOption(true)
-      .allowExcessArguments(true)
-      .action(unavailable(name, what));
-  }
+  const operate = program.command('operate').description('Day-2 Kubernetes changes as sessions: propose (dry-run, policies, tier, digest), show, execute exactly what was approved, validate, rollback');
+  common(operate.command('propose'))
+    .description('store the commands (one kubectl/helm command per line) in a session: dry-run each, check policies, list patterns, compute the risk tier and the digest to approve')
+    .option('--intent <text>', "what the change is for, in the user's words (required)")
+    .option('--commands-file <file>', 'the commands, one per line; no shell: no pipes, &&, ;, redirects or $( ) (required)')
+    .option('--manifest <file>', 'a manifest the commands apply with -f (multi-document YAML; repeatable)', collect)
+    .option('-n, --namespace <ns>', 'namespace for commands that do not name one')
+    .option('--env <name>', 'environment the cluster belongs to (required; decides the risk tier)')
+    .option('--context <name>', "kubectl context (else kubectl's current one)")
+    .option('--requested-by <name>', 'who asks for the change (default: $USER)')
+    .action(run(async () => (await import('./commands/operate.js')).operateProposeCommand));
+  common(operate.command('show'))
+    .description('a session: its commands, dry-run, policies, patterns, tier, digest, approval and results')
+    .argument('<id>', 'session id (op-…)')
+    .action(run(async () => (await import('./commands/operate.js')).operateShowCommand));
+  common(operate.command('execute'))
+    .description('run exactly the approved commands, once: checks digest, expiry, policies and the recorded approval, dry-runs again, snapshots, continues on error')
+    .argument('<id>', 'session id (op-…)')
+    .option('--approve <digest>', 'the digest shown by propose/show that the user approved (required)')
+    .option('--approver <name>', 'who approved (must match the recorded approval decision when one is required)')
+    .action(run(async () => (await import('./commands/operate.js')).operateExecuteCommand));
+  common(operate.command('validate'))
+    .description('poll rollouts, Helm releases and objects of an executed session until settled, failed or timed out (exit 1 unless settled)')
+    .argument('<id>', 'session id (op-…)')
+    .option('--timeout <seconds>', 'give up after this long (default 300)')
+    .action(run(async () => (await import('./commands/operate.js')).operateValidateCommand));
+  common(operate.command('rollback'))
+    .description('restore the snapshots taken before execution (re-create deleted objects, delete created ones, helm rollback)')
+    .argument('<id>', 'session id (op-…)')
+    .action(run(async () => (await import('./commands/operate.js')).operateRollbackCommand));
   return program;
 }
 

@@ -9,22 +9,12 @@ const project = () => mkdtempSync(join(tmpdir(), 'infra-ops-cli-'));
 const example = readFileSync(join(ROOT, 'examples/errors/terraform-s3-access-denied.txt'), 'utf8');
 
 describe('every command', () => {
-  const commands = [[], ['init'], ['config', 'check'], ['debug'], ['resolve'], ['issues'], ['issues', 'list'], ['issues', 'show'], ['issues', 'stats'], ['issues', 'verify'], ['issues', 'export'], ['issues', 'import'], ['status'], ['test'], ['test', 'history'], ['rules'], ['platform', 'status'], ['platform', 'check'], ['approval', 'tier'], ['approval', 'request'], ['approval', 'decide'], ['approval', 'list'], ['audit', 'record'], ['audit', 'list'], ['audit', 'show'], ['audit', 'verify'], ['audit', 'repair'], ['diagnose', 'pod'], ['diagnose', 'deployment'], ['diagnose', 'node'], ['diagnose', 'service'], ['diagnose', 'namespace'], ['deploy']];
+  const commands = [[], ['init'], ['config', 'check'], ['debug'], ['resolve'], ['issues'], ['issues', 'list'], ['issues', 'show'], ['issues', 'stats'], ['issues', 'verify'], ['issues', 'export'], ['issues', 'import'], ['status'], ['test'], ['test', 'history'], ['rules'], ['platform', 'status'], ['platform', 'check'], ['approval', 'tier'], ['approval', 'request'], ['approval', 'decide'], ['approval', 'list'], ['audit', 'record'], ['audit', 'list'], ['audit', 'show'], ['audit', 'verify'], ['audit', 'repair'], ['diagnose', 'pod'], ['diagnose', 'deployment'], ['diagnose', 'node'], ['diagnose', 'service'], ['diagnose', 'namespace'], ['deploy'], ['operate', 'propose'], ['operate', 'show'], ['operate', 'execute'], ['operate', 'validate'], ['operate', 'rollback']];
   it.each(commands.map((c) => [c.join(' ') || '(root)', c]))('%s has --help', (_name, args) => {
     const r = cli([...(args as string[]), '--help'], { cwd: project() });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Usage: infra-ops/m);
     if ((args as string[]).length > 0 && (args as string[])[0] !== 'issues' || (args as string[]).length === 2) expect(r.stdout).toContain('--json');
-  });
-
-  it('answers plainly, with exit 3, for capabilities this version does not have', () => {
-    for (const name of ['operate']) {
-      const r = cli([name, '--json', '--env', 'test'], { cwd: project() });
-      expect(r.status).toBe(3);
-      expect(schemaErrors('error', r.json())).toEqual([]);
-      expect(r.json().error.code).toBe('unavailable');
-      expect(r.stderr).toMatch(/not available/);
-    }
   });
 
   it('exits 2 on a usage error, with the message on stderr', () => {

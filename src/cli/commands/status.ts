@@ -21,7 +21,7 @@ export const CAPABILITIES = {
   deploy: 'available',
   diagnose: 'available',
   platform: 'available',
-  operate: 'not available yet',
+  operate: 'available',
 } as const;
 
 interface StatusResult {

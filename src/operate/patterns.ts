@@ -9,8 +9,9 @@
  * - {@link parsePatterns}`(files)` → `Pattern[]`: the same from texts.
  * - {@link findPatterns}`(intent, patterns, capabilities?)` → ranked `[{ name, file, score, matched,
  *   requires, missing }]`: keyword search over the intent (light stemming: plurals, -ing, -ed; a small
- *   synonym table, {@link CONCEPTS}); no vector database. With `capabilities`, a pattern whose
- *   `requires` are not all installed ranks below every pattern that fits (`missing` lists what is absent);
+ *   synonym table, {@link CONCEPTS}); no vector database. With `capabilities` (e.g. from
+ *   discoverCapabilities), a pattern needing a capability known to be absent ranks below every pattern
+ *   that fits (`missing` lists it; an unknown capability is not held against it);
  *   one whose requirements are installed gets a small bonus, and ranks above the patterns it
  *   `supersedes` (autoscale-keda over autoscale-hpa when KEDA is there).
  */
@@ -45,7 +46,7 @@ export interface PatternMatch {
   /** The intent's words and phrases that matched (a keyword, or a synonym of one). */
   matched: string[];
   requires: CapabilityName[];
-  /** Required capabilities the cluster lacks (empty when all are installed or capabilities are unknown). */
+  /** Required capabilities the cluster is known to lack (`false`); unknown ones are not listed. */
   missing: CapabilityName[];
 }
 
@@ -162,11 +163,16 @@ function indexed(p: Pattern): Indexed {
   return ix;
 }
 
+/** Whether every capability the pattern requires is known to be installed (none required: false). */
+function installed(p: Pattern, capabilities: Partial<Record<CapabilityName, unknown>> | null | undefined): boolean {
+  return p.requires.length > 0 && p.requires.every((r) => capabilities?.[r] === true);
+}
+
 /** Least score a pattern needs to be listed: one keyword, one shared concept, or a close example. */
 const MIN_SCORE = 2;
 
 /** Patterns that fit the intent, best first; those lacking a required capability after those that fit. */
-export function findPatterns(intent: string, patterns: readonly Pattern[], capabilities?: Partial<Record<CapabilityName, boolean>>): PatternMatch[] {
+export function findPatterns(intent: string, patterns: readonly Pattern[], capabilities?: Partial<Record<CapabilityName, unknown>> | null): PatternMatch[] {
   const toks = tokens(intent);
   const words = new Set(content(toks));
   const intentConcepts = conceptsIn(toks);
@@ -203,15 +209,15 @@ export function findPatterns(intent: string, patterns: readonly Pattern[], capab
     score += 2 * best;
     score += Math.min(2, 0.5 * [...words].filter((w) => ix.words.has(w)).length);
     if (score < MIN_SCORE) continue;
-    const missing = capabilities ? p.requires.filter((r) => capabilities[r] !== true) : [];
-    if (capabilities && p.requires.length > 0 && missing.length === 0) score += 1;
+    // Only a capability known to be absent (false) is missing; unknown (discovery failed) is not held against a pattern.
+    const missing = p.requires.filter((r) => capabilities?.[r] === false);
+    if (installed(p, capabilities)) score += 1;
     out.push({ name: p.name, file: p.file, description: p.description, score: Math.round(score * 100) / 100, matched, requires: p.requires, missing });
   }
   // A pattern that fits the cluster and supersedes another listed one ranks above it.
-  if (capabilities) {
-    for (const m of out) {
-      const p = patterns.find((x) => x.name === m.name);
-      if (!p || m.missing.length > 0 || p.requires.length === 0) continue;
+  for (const m of out) {
+    const p = patterns.find((x) => x.name === m.name);
+    if (p && installed(p, capabilities)) {
       for (const other of out) if (p.supersedes.includes(other.name) && other.score >= m.score) m.score = Math.round((other.score + 1) * 100) / 100;
     }
   }

@@ -85,6 +85,14 @@ describe('findPatterns: the issue examples', () => {
     expect(findPatterns('make postgres highly available with nightly backups', shipped, { ...NONE, velero: true }).find((m) => m.name === 'backup-velero')!.missing).toEqual([]);
   });
 
+  it('unknown capabilities (discovery failed) are not held against a pattern', () => {
+    const r = findPatterns('autoscale my-api on CPU', shipped, { error: 'kubectl is not installed' } as Record<string, unknown>);
+    expect(r.map((m) => [m.name, m.missing])).toEqual([
+      ['autoscale-hpa', []],
+      ['autoscale-keda', []],
+    ]);
+  });
+
   it('an intent no pattern covers finds nothing', () => {
     expect(findPatterns('rotate the TLS certificate of the ingress', shipped)).toEqual([]);
   });

@@ -14,11 +14,16 @@ const MOUNT_EVENT = new Set(['FailedMount', 'FailedAttachVolume', 'FailedMapVolu
 const MOUNT_WAITING = new Set(['CreateContainerError', 'CreateContainerConfigError', 'RunContainerError', 'CrashLoopBackOff']);
 
 /** The container's mounts that use a subPath, with their index in volumeMounts. */
-function subPathMounts(c: ContainerView): { i: number; field: 'subPath' | 'subPathExpr'; value: string }[] {
-  return arr(c.spec.volumeMounts).flatMap((m, i) => {
+interface SubPathMount {
+  i: number;
+  field: 'subPath' | 'subPathExpr';
+  value: string;
+}
+function subPathMounts(c: ContainerView): SubPathMount[] {
+  return arr(c.spec.volumeMounts).flatMap((m, i): SubPathMount[] => {
     const o = obj(m);
-    if (typeof o.subPath === 'string' && o.subPath) return [{ i, field: 'subPath' as const, value: o.subPath }];
-    if (typeof o.subPathExpr === 'string' && o.subPathExpr) return [{ i, field: 'subPathExpr' as const, value: o.subPathExpr }];
+    if (typeof o.subPath === 'string' && o.subPath) return [{ i, field: 'subPath', value: o.subPath }];
+    if (typeof o.subPathExpr === 'string' && o.subPathExpr) return [{ i, field: 'subPathExpr', value: o.subPathExpr }];
     return [];
   });
 }

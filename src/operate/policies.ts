@@ -69,8 +69,8 @@ export interface PolicyInput {
   /** Objects to apply (a `List` is expanded). */
   manifests: object[];
   env: string;
-  /** Default namespace of commands and manifests that name none. */
-  namespace: string;
+  /** Default namespace of commands and manifests that name none (null: kubectl's `default`). */
+  namespace: string | null;
   production: boolean;
   /**
    * Objects already in the cluster: PodDisruptionBudgets (requirePdbForReplicas) and autoscalers
@@ -238,11 +238,12 @@ function manifestSubjects(manifests: readonly object[], namespace: string): { su
 
 /** Checks a change against the policies; report-only violations are listed but never decide. */
 export function evaluatePolicies(input: PolicyInput, policies: readonly Policy[]): PolicyResult {
-  const { subjects: fromManifests, objects } = manifestSubjects(input.manifests, input.namespace);
-  const subjects = [...fromManifests, ...input.commands.flatMap((argv, i) => commandSubjects(argv, i, input.namespace))];
+  const namespace = input.namespace ?? 'default';
+  const { subjects: fromManifests, objects } = manifestSubjects(input.manifests, namespace);
+  const subjects = [...fromManifests, ...input.commands.flatMap((argv, i) => commandSubjects(argv, i, namespace))];
   const ctx: PolicyContext = {
     env: input.env,
-    namespace: input.namespace,
+    namespace,
     production: input.production,
     manifests: objects,
     existing: { pdbs: (input.existing?.pdbs ?? []).filter(isObject), autoscalers: (input.existing?.autoscalers ?? []).filter(isObject) },

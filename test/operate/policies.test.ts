@@ -284,6 +284,12 @@ describe('messages', () => {
     expect(r.violations[0]!.message).not.toContain('hunter2');
   });
 
+  it('no namespace given: kubectl\'s default; a command naming another is said so', async () => {
+    const p = await rule({ forbidDeleteKinds: { kinds: ['pvc'] } });
+    const r = evaluatePolicies(input({ namespace: null, commands: [['kubectl', 'delete', 'pvc', 'a'], ['kubectl', 'delete', 'pvc', 'b', '--namespace=db']] }), p);
+    expect(r.violations.map((v) => v.message.split(' (`')[0])).toEqual(['PersistentVolumeClaim "a"', 'PersistentVolumeClaim "b" in namespace "db"']);
+  });
+
   it('delete --all says so', async () => {
     const r = evaluatePolicies(input({ commands: [['kubectl', 'delete', 'pvc', '--all', '-n', 'db']] }), await rule({ forbidDeleteKinds: { kinds: ['pvc'] } }));
     expect(r.violations[0]!.message).toMatch(/^PersistentVolumeClaim in namespace "db" \(`kubectl delete pvc --all -n db`\): deletes a PersistentVolumeClaim \(every one in the namespace: --all\)/);

@@ -45,11 +45,33 @@ export function loadHoldout(dir = HOLDOUT_DIR): HoldoutCase[] {
   return out;
 }
 
+/** Every scalar of the input (pod, events) as text, plus the log lines: what evidence may quote. */
+function inputTexts(input: PodInput): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (v === null || v === undefined) return;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out.push(String(v));
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (typeof v === 'object') Object.values(v as Record<string, unknown>).forEach(walk);
+  };
+  walk(input.pod);
+  walk(input.events);
+  for (const l of Object.values(input.logs ?? {})) out.push(...[l.current ?? '', l.previous ?? ''].flatMap((t) => t.split('\n')));
+  return out;
+}
+
+/** At least one evidence item, and every one quoted verbatim from the input. */
+export function evidenceQuoted(d: PodDiagnosis, input: PodInput): boolean {
+  const texts = inputTexts(input);
+  return d.evidence.length > 0 && d.evidence.every((e) => e.text.length > 0 && texts.some((t) => t.includes(e.text)));
+}
+
 export interface HoldoutResult {
   total: number;
   rootCause: number;
   container: number;
   both: number;
+  /** Diagnoses whose evidence is all quoted verbatim from the input. */
   withEvidence: number;
   misses: { c: HoldoutCase; got: PodDiagnosis | null; error?: string }[];
 }
@@ -69,7 +91,7 @@ export function runHoldout(cases = loadHoldout()): HoldoutResult {
     if (causeOk) r.rootCause++;
     if (containerOk) r.container++;
     if (causeOk && containerOk) r.both++;
-    if (got.evidence.some((e) => e.text.trim().length > 0)) r.withEvidence++;
+    if (evidenceQuoted(got, c.input)) r.withEvidence++;
     if (!causeOk || !containerOk) r.misses.push({ c, got });
   }
   return r;
@@ -82,7 +104,7 @@ function main() {
   console.log(`root cause accuracy: ${pct(r.rootCause)}`);
   console.log(`container accuracy:  ${pct(r.container)}`);
   console.log(`both correct:        ${pct(r.both)}`);
-  console.log(`evidence quoted:     ${pct(r.withEvidence)}`);
+  console.log(`evidence verbatim:   ${pct(r.withEvidence)}`);
   console.log(`\nmisses (${r.misses.length}):`);
   for (const { c, got, error } of r.misses) {
     const parts: string[] = [];

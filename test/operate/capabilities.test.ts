@@ -1,8 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Kubectl } from '../../src/diagnose/kubectl.js';
 import { discoverCapabilities, parseApiResources, type KubectlRunResult } from '../../src/operate/capabilities.js';
+import { makeSandbox } from '../tester/tools/helpers.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'k8s', 'capabilities');
 
@@ -106,5 +108,40 @@ describe('discoverCapabilities', () => {
     });
     expect(missing.notes[0]).toBe('kubectl api-resources failed: kubectl is not installed');
     expect(missing.preferredAutoscaler.kind).toBe('none');
+  });
+});
+
+describe('discoverCapabilities through Kubectl (fake kubectl on PATH)', () => {
+  const box = makeSandbox();
+  afterAll(() => box.cleanup());
+
+  it('runs kubectl with argument arrays and the target flags, and reads partial output of a failed api-resources', async () => {
+    const routes = join(box.root, 'routes-capabilities.json');
+    const down = 'capabilities/metrics-down';
+    writeFileSync(
+      routes,
+      JSON.stringify({
+        // The fake strips `-o VALUE`: `api-resources -o wide` → `api-resources`.
+        'api-resources': { stdout: `${down}/api-resources-wide.stdout.txt`, stderr: readFileSync(join(DIR, 'metrics-down', 'api-resources-wide.stderr.txt'), 'utf8'), code: 1 },
+        'api-versions': { stdout: `${down}/api-versions.stdout.txt` },
+        'get crd': { stdout: `${down}/crds.json` },
+      }),
+    );
+    const k = new Kubectl({ context: 'prod-eks', namespace: 'shop', env: { ...box.env('kubectl-cluster'), FAKE_KUBECTL_ROUTES: routes } });
+    const caps = await discoverCapabilities((args) => k.run(args, { namespaced: false }));
+    expect(box.calls().map((c) => c.argv)).toEqual([
+      ['--context', 'prod-eks', 'api-resources', '-o', 'wide'],
+      ['--context', 'prod-eks', 'api-versions'],
+      ['--context', 'prod-eks', 'get', 'crd', '-o', 'json'],
+    ]);
+    expect(caps).toMatchObject({ certManager: true, metricsServer: false, keda: false, hpaV2: true });
+    expect(caps.notes).toEqual([expect.stringContaining('metrics.k8s.io/v1beta1 is registered but not answering')]);
+  });
+
+  it('kubectl missing: the Kubectl error becomes a note', async () => {
+    const k = new Kubectl({ env: { PATH: box.nodeDir } });
+    const caps = await discoverCapabilities((args) => k.run(args, { namespaced: false }));
+    expect(caps.apiResources).toBe(0);
+    expect(caps.notes[0]).toMatch(/^kubectl api-resources failed: kubectl is not installed/);
   });
 });

@@ -157,7 +157,15 @@ export interface RunRecord {
   requestedBy: string;
   options: { skipTests: boolean; overrideFindings: boolean; justification: string | null; varFiles: string[] };
   stages: StageRecord[];
-  findings: { critical: number; high: number; medium: number; low: number; blocking: number } | null;
+  findings: {
+    critical: number;
+    high: number;
+    medium: number;
+    low: number;
+    blocking: number;
+    /** The first blocking, then warning, findings (at most 5); the rest are in the report. */
+    top: { severity: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW'; outcome: 'block' | 'warn'; ruleId: string; resource: string | null; title: string }[];
+  } | null;
   plan: PlanRecord | null;
   approvals: ApprovalRecord[];
   applyAttempts: number;

@@ -208,7 +208,30 @@ export async function startDeploy(ctx: DeployContext, opts: StartOptions): Promi
   };
   if (ctx.envConfig?.requireApproval === false) run.notes.push('environment config says requireApproval: false; a deploy still applies only an approved plan');
   await save(ctx, run);
+  return guarded(ctx, run, () => runStages(ctx, run, opts));
+}
 
+/**
+ * A stage that throws (a bad naming pattern in the config, a full disk…) still leaves the record:
+ * the running stage becomes `error`, the run `error`, and the exception goes on to the CLI.
+ */
+async function guarded(ctx: DeployContext, run: RunRecord, fn: () => Promise<RunRecord>): Promise<RunRecord> {
+  try {
+    return await fn();
+  } catch (e) {
+    const st = run.stages.find((x) => x.status === 'running');
+    const message = e instanceof Error ? e.message : String(e);
+    if (st) end(ctx, st, 'error', message);
+    if (st || run.status === 'running') {
+      run.status = 'error';
+      run.error = redactSecrets(message);
+      await save(ctx, run).catch(() => undefined);
+    }
+    throw e;
+  }
+}
+
+async function runStages(ctx: DeployContext, run: RunRecord, opts: StartOptions): Promise<RunRecord> {
   // validate
   let st = begin(ctx, run, 'validate');
   if (ctx.production && ctx.envConfig === null) {
@@ -313,7 +336,10 @@ async function preTests(ctx: DeployContext, run: RunRecord, st: StageRecord): Pr
   const files = await writeReports(report, ctx.stateDir, ctx.config?.test?.formats ?? []);
   st.report = relToRoot(ctx, files.json);
   const s = report.counts.bySeverity;
-  run.findings = { critical: s.CRITICAL, high: s.HIGH, medium: s.MEDIUM, low: s.LOW, blocking: report.gate.blocking };
+  const top = [...report.findings.filter((f) => f.outcome === 'block'), ...report.findings.filter((f) => f.outcome === 'warn')]
+    .slice(0, 5)
+    .map((f) => ({ severity: f.severity, outcome: f.outcome as 'block' | 'warn', ruleId: f.ruleId, resource: f.resource, title: redactSecrets(f.title) }));
+  run.findings = { critical: s.CRITICAL, high: s.HIGH, medium: s.MEDIUM, low: s.LOW, blocking: report.gate.blocking, top };
   const counts = `${s.CRITICAL} critical, ${s.HIGH} high, ${s.MEDIUM} medium, ${s.LOW} low`;
   if (report.status === 'FAIL') {
     const why = report.statusReasons.join('; ');
@@ -445,6 +471,10 @@ export async function approveDeploy(ctx: DeployContext, runId: string, opts: App
 
 async function approveDeployLocked(ctx: DeployContext, runId: string, opts: ApproveOptions): Promise<RunRecord> {
   const run = await resumable(ctx, runId);
+  return guarded(ctx, run, () => approveDeployStages(ctx, run, runId, opts));
+}
+
+async function approveDeployStages(ctx: DeployContext, run: RunRecord, runId: string, opts: ApproveOptions): Promise<RunRecord> {
   const st = stage(run, 'approval');
   const retry = retryable(run);
   if (!retry && (run.status !== 'awaiting_approval' || st.status !== 'awaiting' || !run.plan)) {
@@ -646,6 +676,10 @@ export async function approveFix(ctx: DeployContext, runId: string, opts: Approv
 
 async function approveFixLocked(ctx: DeployContext, runId: string, opts: ApproveOptions): Promise<RunRecord> {
   const run = await resumable(ctx, runId);
+  return guarded(ctx, run, () => approveFixStages(ctx, run, runId, opts));
+}
+
+async function approveFixStages(ctx: DeployContext, run: RunRecord, runId: string, opts: ApproveOptions): Promise<RunRecord> {
   const fix = run.fix;
   if (run.status !== 'failed' || !fix || fix.status !== 'proposed') {
     throw new CliError(`run ${runId} has no proposed fix waiting for approval (status ${run.status})`, EXIT.usage, 'deploy.no-fix');

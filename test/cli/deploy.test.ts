@@ -1,5 +1,5 @@
 /** End-to-end deploys of examples/aws-webapp through the bundle with the Terraform test double (see e2e-helpers). */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './run-cli.js';
@@ -80,6 +80,18 @@ describe('infra-ops deploy', () => {
     expect(r.status).toBe(3);
     expect(r.json().run.blocked).toMatchObject({ by: 'config', fixStage: 'validate' });
   });
+  it('a bad naming pattern in the config is a usage error naming the field; the run records the error', () => {
+    const p = project({ config: PERMISSIVE.replace('    tfvars: [test.tfvars]\n', '    tfvars: [test.tfvars]\n    naming: { pattern: "^(unclosed" }\n') });
+    const r = cli(['deploy', '--env', 'test', '--json'], { cwd: p.root, env: p.env });
+    expect(r.status).toBe(2);
+    expect(r.json().error.code).toBe('config.invalid');
+    expect(r.stderr).toMatch(/environments\.test\.naming/);
+    const runs = readdirSync(join(p.root, '.infra-ops/runs'));
+    const rec = JSON.parse(readFileSync(join(p.root, '.infra-ops/runs', runs[0]!, 'run.json'), 'utf8'));
+    expect(rec.status).toBe('error');
+    expect(stages(rec)['pre-tests']).toBe('error');
+  });
+
   it('rejects run ids that could leave the runs folder', () => {
     const p = project({ config: PERMISSIVE });
     const r = cli(['deploy', '--env', 'test', '--approve', '../../etc', '--approver', 'sam', '--json'], { cwd: p.root, env: p.env });

@@ -15,6 +15,7 @@ describe('infra-ops deploy', () => {
     expect(r.doc.run.status).toBe('failed');
     expect(stages(r.doc.run)).toMatchObject({ 'pre-tests': 'failed', preview: 'pending', approval: 'pending' });
     expect(r.doc.run.findings).toMatchObject({ critical: 1, blocking: 1 });
+    expect(r.doc.run.findings.top[0]).toMatchObject({ severity: 'CRITICAL', outcome: 'block', ruleId: 'IO_AWS_RDS_PUBLIC', resource: 'aws_db_instance.main' });
     const report = JSON.parse(readFileSync(join(p.root, r.doc.run.stages[1].report), 'utf8'));
     expect(report.findings.filter((f: { outcome: string }) => f.outcome === 'block').map((f: { ruleId: string; resource: string }) => `${f.ruleId} ${f.resource}`)).toEqual(['IO_AWS_RDS_PUBLIC aws_db_instance.main']);
     expect(r.doc.run.next.join('\n')).toMatch(/--override-findings --justification/);

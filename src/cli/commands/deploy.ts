@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { loadConfig } from '../../config/load.js';
+import { configPath, loadConfig } from '../../config/load.js';
 import type { EnvironmentConfig, InfraOpsConfig } from '../../config/types.js';
 import type { DeployContext } from '../../deploy/workflow.js';
 import { formatAge } from '../../deploy/terraform-errors.js';
@@ -94,15 +94,23 @@ export async function deployCommand(dirArg: string | undefined, _opts: unknown, 
   };
   const wf = await import('../../deploy/workflow.js');
   let run: RunRecord;
-  if (opts.approve) run = await wf.approveDeploy(ctx, opts.approve, { approver: approver!, justification: justification ?? undefined });
-  else if (opts.approveFix) run = await wf.approveFix(ctx, opts.approveFix, { approver: approver!, justification: justification ?? undefined });
-  else {
-    run = await wf.startDeploy(ctx, {
-      skipTests: opts.skipTests,
-      overrideFindings: opts.overrideFindings,
-      justification,
-      requestedBy: text(opts.requestedBy) ?? process.env['USER'] ?? process.env['USERNAME'] ?? 'unknown',
-    });
+  try {
+    if (opts.approve) run = await wf.approveDeploy(ctx, opts.approve, { approver: approver!, justification: justification ?? undefined });
+    else if (opts.approveFix) run = await wf.approveFix(ctx, opts.approveFix, { approver: approver!, justification: justification ?? undefined });
+    else {
+      run = await wf.startDeploy(ctx, {
+        skipTests: opts.skipTests,
+        overrideFindings: opts.overrideFindings,
+        justification,
+        requestedBy: text(opts.requestedBy) ?? process.env['USER'] ?? process.env['USERNAME'] ?? 'unknown',
+      });
+    }
+  } catch (err) {
+    // A bad naming pattern (or similar) in the config: name the file and the field (the run records the error too).
+    if (err instanceof Error && err.name === 'ComplianceConfigError') {
+      throw new CliError(`${configPath(ctx0.root)}: environments.${opts.env}.${err.message}`, EXIT.usage, 'config.invalid');
+    }
+    throw err;
   }
   const { runFile } = await import('../../deploy/run-store.js');
   const file = relative(process.cwd(), runFile(ctx.stateDir, run.runId)) || runFile(ctx.stateDir, run.runId);
@@ -150,6 +158,7 @@ export function humanRun(d: DeployCommandResult): string {
   if (r.findings) {
     const f = r.findings;
     out.push('', `Findings: ${f.critical} critical, ${f.high} high, ${f.medium} medium, ${f.low} low${f.blocking ? ` (${f.blocking} blocking)` : ''}`);
+    for (const t of f.top) out.push(`  ${paint(t.severity.padEnd(8), t.outcome === 'block' ? 'red' : 'yellow')} ${t.outcome === 'block' ? 'blocks' : 'warns '}  ${t.ruleId}  ${t.resource ?? ''}  ${t.title}`);
     const report = r.stages.find((s) => s.name === 'pre-tests')?.report;
     if (report) out.push(`  report: ${report}`);
   }

@@ -77,6 +77,11 @@ export interface PolicyInput {
    * (HorizontalPodAutoscalers, KEDA ScaledObjects: minReplicas judges those instead of the workload's replicas).
    */
   existing?: { pdbs?: object[]; autoscalers?: object[] };
+  /**
+   * The objects of each file a command names with `-f` (key: the path as written, or its base name):
+   * `kubectl delete -f demo.yaml` is then judged by what demo.yaml holds instead of as unknown.
+   */
+  files?: Record<string, object[]>;
 }
 
 export interface PolicyResult {
@@ -236,11 +241,30 @@ function manifestSubjects(manifests: readonly object[], namespace: string): { su
   return { subjects, objects };
 }
 
+/** A `delete -f FILE` subject becomes one subject per object of FILE when the file's objects are known. */
+function expandFile(s: Subject, files: PolicyInput['files']): Subject[] {
+  if (s.fromFile === undefined || !s.verbs.includes('delete') || !files) return [s];
+  const objects = files[s.fromFile] ?? files[basename(s.fromFile)];
+  if (!objects) return [s];
+  return objects.filter(isObject).map((o) => {
+    const meta = isObject(o.metadata) ? o.metadata : {};
+    const { fromFile: _file, ...rest } = s;
+    return {
+      ...rest,
+      kind: typeof o.kind === 'string' ? o.kind : undefined,
+      name: typeof meta.name === 'string' ? meta.name : undefined,
+      namespace: typeof meta.namespace === 'string' ? meta.namespace : s.namespace,
+      object: o,
+      partial: false,
+    };
+  });
+}
+
 /** Checks a change against the policies; report-only violations are listed but never decide. */
 export function evaluatePolicies(input: PolicyInput, policies: readonly Policy[]): PolicyResult {
   const namespace = input.namespace ?? 'default';
   const { subjects: fromManifests, objects } = manifestSubjects(input.manifests, namespace);
-  const subjects = [...fromManifests, ...input.commands.flatMap((argv, i) => commandSubjects(argv, i, namespace))];
+  const subjects = [...fromManifests, ...input.commands.flatMap((argv, i) => commandSubjects(argv, i, namespace)).flatMap((s) => expandFile(s, input.files))];
   const ctx: PolicyContext = {
     env: input.env,
     namespace,

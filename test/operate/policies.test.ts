@@ -219,6 +219,17 @@ describe('forbidDeleteKinds', () => {
     expect(r.violations[4]!.message).toContain('deletes whatever demo.yaml holds');
   });
 
+  it('delete -f with the file\'s objects known: judged by what the file holds', async () => {
+    const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' } };
+    const files = { 'demo/app.yaml': [deployment('demo'), { apiVersion: 'v1', kind: 'Service', metadata: { name: 'demo' } }], 'data.yaml': [pvc] };
+    const p = await policies();
+    expect(evaluatePolicies(input({ files, commands: [['kubectl', 'delete', '-f', 'demo/app.yaml']] }), p).outcome).toBe('allow');
+    const r = evaluatePolicies(input({ files, commands: [['kubectl', 'delete', '-f', './manifests/data.yaml', '-n', 'db']] }), p);
+    expect(r.violations.map((v) => v.message.split(' (`')[0])).toEqual(['PersistentVolumeClaim "data" in namespace "db"']);
+    // An unknown file is still flagged.
+    expect(evaluatePolicies(input({ files, commands: [['kubectl', 'delete', '-f', 'other.yaml']] }), p).outcome).toBe('deny');
+  });
+
   it('applying a PVC manifest is not a delete', async () => {
     const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: {} };
     expect(evaluatePolicies(input({ manifests: [pvc] }), await policies()).outcome).toBe('allow');

@@ -1,7 +1,7 @@
 /**
  * `forbidDeleteKinds`: no deleting objects of the listed kinds (param `kinds`, e.g. PersistentVolumeClaim,
- * PersistentVolume, Namespace). `kubectl delete -f FILE` is flagged too: what the file holds is not
- * known here, so it cannot be shown to spare those kinds.
+ * PersistentVolume, Namespace). `kubectl delete -f FILE` is judged by the file's objects when the
+ * caller passes them (`PolicyInput.files`); otherwise it is flagged: it cannot be shown to spare those kinds.
  */
 import { canonicalKind } from './kinds.js';
 import { describeSubject, type RuleCheck } from './subject.js';

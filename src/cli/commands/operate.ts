@@ -29,18 +29,45 @@ function whoAmI(): string {
   }
 }
 
-async function setup(opts: TargetOptions, context: string | null): Promise<{ stateDir: string; config: InfraOpsConfig | undefined; run: Runner }> {
+async function setup(opts: TargetOptions, context: string | null): Promise<{ root: string; stateDir: string; config: InfraOpsConfig | undefined; run: Runner }> {
   const { root, stateDir } = projectContext(opts);
   const config = await loadConfig(root);
-  return { stateDir, config, run: makeRunner({ context }) };
+  return { root, stateDir, config, run: makeRunner({ context }) };
 }
 
-/**
- * The policy engine, pattern library and capability discovery plug in here (src/operate/policies.ts,
- * patterns.ts, capabilities.ts); until they exist a session says it was not checked against them.
- */
-async function hooks(_run: Runner, _config: InfraOpsConfig | undefined, _stateDir: string): Promise<ProposeHooks> {
-  return {};
+/** `kubectl get <resource> -n NS -o json` items, or none when it cannot be read (the policy then judges without them). */
+async function existing(run: Runner, resource: string, namespace: string | null): Promise<object[]> {
+  const r = await run('kubectl', ['get', resource, ...(namespace ? ['-n', namespace] : []), '-o', 'json'], { timeoutMs: 30_000 });
+  if (r.error !== null || r.exitCode !== 0) return [];
+  try {
+    const items = (JSON.parse(r.stdout) as { items?: unknown }).items;
+    return Array.isArray(items) ? items.filter((i): i is object => i !== null && typeof i === 'object') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The team's policies and patterns (shipped defaults + .infra-ops/), and the cluster's capabilities, as propose/execute hooks. */
+async function hooks(run: Runner, root: string): Promise<ProposeHooks> {
+  const { loadPolicies, evaluatePolicies, PolicyFileError } = await import('../../operate/policies.js');
+  const { loadPatterns, findPatterns, PatternFileError } = await import('../../operate/patterns.js');
+  const { discoverCapabilities } = await import('../../operate/capabilities.js');
+  const named = <T>(p: Promise<T>, what: string, Err: new (...a: never[]) => Error): Promise<T> =>
+    p.catch((e: unknown) => {
+      if (e instanceof Err) throw new CliError(`invalid ${what}:\n  ${e.message}`, EXIT.usage, `operate.${what}-invalid`);
+      throw e;
+    });
+  const policies = await named(loadPolicies(root), 'policy', PolicyFileError);
+  const patterns = await named(loadPatterns(root), 'pattern', PatternFileError);
+  return {
+    capabilities: async () => ({ ...(await discoverCapabilities((args) => run('kubectl', args, { timeoutMs: 30_000 }))) }),
+    policies: async (input) => {
+      const [pdbs, autoscalers] = await Promise.all([existing(run, 'poddisruptionbudgets', input.namespace), existing(run, 'horizontalpodautoscalers', input.namespace)]);
+      return evaluatePolicies({ ...input, namespace: input.namespace ?? 'default', existing: { pdbs, autoscalers } }, policies);
+    },
+    patterns: async (intent, capabilities) =>
+      findPatterns(intent, patterns, capabilities).map((m) => ({ name: m.name, file: m.file, score: m.score, matched: m.matched })),
+  };
 }
 
 function tierColour(t: string): 'red' | 'yellow' | 'green' {
@@ -100,7 +127,7 @@ export async function operateProposeCommand(_opts: unknown, cmd: Command): Promi
   if (!opts.commandsFile) throw new CliError('--commands-file is required: one kubectl or helm command per line', EXIT.usage, 'input.missing');
   if (!opts.env?.trim()) throw new CliError('--env is required: the environment the cluster belongs to (decides the risk tier)', EXIT.usage, 'input.missing');
   const context = opts.context ?? null;
-  const { stateDir, config, run } = await setup(opts, context);
+  const { root, stateDir, config, run } = await setup(opts, context);
   const commandsText = await readInputFile(opts.commandsFile, 'commands file');
   const manifests = await Promise.all((opts.manifest ?? []).map(async (name) => ({ name, text: await readInputFile(name, 'manifest') })));
   const session = await propose(
@@ -115,7 +142,7 @@ export async function operateProposeCommand(_opts: unknown, cmd: Command): Promi
       requestedBy: opts.requestedBy?.trim() || whoAmI(),
       ttlMinutes: config?.operate?.sessionTtlMinutes,
     },
-    { stateDir, run, settings: resolveApprovalSettings(config), config, hooks: await hooks(run, config, stateDir) },
+    { stateDir, run, settings: resolveApprovalSettings(config), config, hooks: await hooks(run, root) },
   );
   const next = nextSteps(session);
   const blocked = session.dryRun.some((d) => !d.ok) || session.policies.outcome === 'deny';
@@ -163,7 +190,7 @@ export async function operateExecuteCommand(id: string, _opts: unknown, cmd: Com
   const run = makeRunner({ context: stored.context });
   const session = await executeSession(
     { id, approve: opts.approve, ...(opts.approver ? { approver: opts.approver } : {}) },
-    { stateDir, run, settings: resolveApprovalSettings(config), config, hooks: await hooks(run, config, stateDir) },
+    { stateDir, run, settings: resolveApprovalSettings(config), config, hooks: { policies: (await hooks(run, root)).policies! } },
   );
   const results = session.execution!.results;
   const failed = results.filter((r) => !r.ok);

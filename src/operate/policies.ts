@@ -8,7 +8,10 @@
  * - {@link parsePolicies}`(files)` → `Policy[]`: the same from texts (tests, other sources).
  * - {@link evaluatePolicies}`(input, policies)` → `{ outcome: 'allow'|'review'|'deny', violations }`.
  *   Each violation names the rule, its outcome and mode, the object/container/command, and the fix.
- *   Report-only violations are listed but do not change the outcome.
+ *   Report-only violations are listed but do not change the outcome. Input: `commands` (argv, tool
+ *   first), `manifests`, `env`, `namespace` (null: `default`), `production`, optional `existing`
+ *   (cluster PDBs and autoscalers, e.g. `kubectl get pdb,hpa -n NS -o json` items) and `files`
+ *   (objects per `-f` file, so `delete -f F` is judged by what F holds). Messages are redacted.
  *
  * Rules (schemas/operate-policy.schema.json): `id`, `description`, `match` (kinds, verbs, environments,
  * namespaces, production), `check` (one built-in predicate from ./policy-rules/), `outcome` (deny|review),

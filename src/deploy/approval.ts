@@ -4,7 +4,8 @@
  * Applying a plan is a `change` (low outside production, medium in production); a plan that
  * replaces or destroys resources is raised to medium, and to critical in production.
  */
-import { createRequest, decideRequest, type ApprovalRequest } from '../approval/decisions.js';
+import { createRequest, decideRequest, getRequest, type ApprovalRequest } from '../approval/decisions.js';
+import { CliError, EXIT } from '../cli/exit-codes.js';
 import { resolveApprovalSettings } from '../approval/settings.js';
 import { classifyAction } from '../approval/tier.js';
 import { tierRank, type Tier, type TierDecision } from '../approval/types.js';
@@ -24,15 +25,12 @@ export function deployTier(
   input: { env: string; production: boolean; kind: typeof PLAN_KIND | typeof FIX_KIND; name: string; destructive: boolean },
   config: InfraOpsConfig | undefined,
 ): TierDecision {
-  const decision = classifyAction(
-    { verb: 'apply', kind: input.kind, name: input.name, environment: input.env, production: input.production },
-    resolveApprovalSettings(config),
-    config,
-  );
+  const settings = resolveApprovalSettings(config);
+  const decision = classifyAction({ verb: 'apply', kind: input.kind, name: input.name, environment: input.env, production: input.production }, settings, config);
   if (!input.destructive) return decision;
   const atLeast: Tier = input.production ? 'critical' : 'medium';
   if (tierRank(decision.tier) >= tierRank(atLeast)) return decision;
-  const sla = resolveApprovalSettings(config).sla[atLeast];
+  const sla = settings.sla[atLeast];
   return {
     ...decision,
     tier: atLeast,
@@ -46,8 +44,20 @@ export async function requestDeployApproval(stateDir: string, tier: TierDecision
   return createRequest(stateDir, { tier, requestedBy, reason });
 }
 
-/** Approve a request (already auto-approved trivial ones are returned as they are). */
+/**
+ * Approve a request. One already approved (auto-approved as trivial, or decided with
+ * `infra-ops approval decide`) is used as it is; a rejected one is refused (exit 3).
+ */
 export async function approveRequest(stateDir: string, request: { id: string }, approver: string, justification: string | undefined): Promise<ApprovalRequest> {
+  const current = await getRequest(stateDir, request.id);
+  if (current.status === 'rejected') {
+    throw new CliError(
+      `approval ${current.id} was rejected by ${current.decision?.approver ?? '?'}${current.decision?.justification ? ` (${current.decision.justification})` : ''}: nothing is applied; start a new run after addressing it`,
+      EXIT.blocked,
+      'deploy.rejected',
+    );
+  }
+  if (current.status === 'approved' || current.status === 'conditional') return current;
   return decideRequest(stateDir, { id: request.id, decision: 'approve', approver, justification });
 }
 

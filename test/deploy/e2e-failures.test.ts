@@ -40,6 +40,22 @@ describe('infra-ops deploy', () => {
     const solutions = JSON.stringify(shown.json());
     expect(solutions).toMatch(/"successes":\s*1/);
   });
+  it('a fix that fails is recorded as a failed attempt and the run stays failed, with the manual steps', () => {
+    const p = project({ config: PERMISSIVE, scenario: 'apply-fails-once' });
+    const run = deploy(p, []).doc.run;
+    const failed = deploy(p, ['--approve', run.runId, '--approver', 'sam']).doc.run;
+    p.env.FAKE_AWS_FAIL = '1';
+    const r = deploy(p, ['--approve-fix', run.runId, '--approver', 'sam']);
+    expect(r.status).toBe(1);
+    expect(r.doc.run).toMatchObject({ status: 'failed', fix: { status: 'failed', exitCode: 254, outcome: 'failure' } });
+    expect(r.doc.run.next.join('\n')).toMatch(/apply the fix by hand/);
+    expect(p.argv().filter((c) => c.argv[0] === 'apply')).toHaveLength(1);
+    const issue = JSON.stringify(cli(['issues', 'show', failed.debug.issueId, '--json'], { cwd: p.root, env: p.env }).json());
+    expect(issue).toMatch(/"failures":\s*1/);
+    // A failed fix is not approved twice.
+    expect(deploy(p, ['--approve-fix', run.runId, '--approver', 'sam']).status).toBe(2);
+  });
+
   it('missing credentials and a missing terraform are blocked (exit 3), naming the stage to fix', () => {
     const creds = deploy(project({ config: PERMISSIVE, scenario: 'no-credentials' }), []);
     expect(creds.status).toBe(3);

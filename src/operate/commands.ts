@@ -9,6 +9,7 @@
  * copy is what runs), and label selectors / `--all` are refused (the objects must be named).
  */
 import { basename } from 'node:path';
+import { redactArgv } from '../audit/redact-record.js';
 import { CliError, EXIT } from '../cli/exit-codes.js';
 
 export type Tool = 'kubectl' | 'helm';
@@ -195,6 +196,15 @@ export function parseCommandLine(text: string, line: number, defaultNamespace: s
     if (tool === 'kubectl' && (f === '-l' || f === '--selector' || f === '--all' || f === '-A' || f === '--all-namespaces' || /^-l./.test(f))) {
       throw new CommandsFileError(`line ${line}: ${f} selects objects by query; name each object (TYPE/NAME) so it can be snapshotted before it changes`, line);
     }
+  }
+  // Sessions keep the exact argv on disk: a secret value in a command would be stored in clear.
+  const redacted = redactArgv(argv);
+  const leak = argv.findIndex((a, i) => a !== redacted[i]);
+  if (leak !== -1) {
+    throw new CommandsFileError(
+      `line ${line}: argument ${leak} carries a secret value (${redacted[leak]}); secrets never go into a session file — create the Secret from your secret store and reference it by name`,
+      line,
+    );
   }
   const { positionals, flags } = split(argv.slice(1), tool === 'kubectl' ? KUBECTL_VALUE_FLAGS : HELM_VALUE_FLAGS);
   const nsFlag = flags.get('-n') ?? flags.get('--namespace');

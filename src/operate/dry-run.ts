@@ -116,7 +116,10 @@ export async function dryRunCommand(index: number, cmd: SessionCommand, args: st
 export async function dryRunSession(session: OperateSession, folder: string, run: Runner, opts: { allowUnreachableFallback: boolean }): Promise<DryRunResult[]> {
   const out: DryRunResult[] = [];
   for (const [i, cmd] of session.commands.entries()) {
-    out.push(await dryRunCommand(i, cmd, resolvedArgs(cmd, session, folder), run, opts));
+    const r = await dryRunCommand(i, cmd, resolvedArgs(cmd, session, folder), run, opts);
+    // The dry-run of a change to a Secret prints the Secret: not kept.
+    if (cmd.targets.some((t) => /^secrets?$/i.test(t.kind.split('.')[0]!))) r.output = r.output ? '(output about a Secret not kept)' : '';
+    out.push(r);
   }
   return out;
 }

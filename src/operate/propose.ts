@@ -104,6 +104,9 @@ async function parseManifest(name: string, text: string): Promise<ParsedManifest
     if (typeof o.kind !== 'string' || typeof meta.name !== 'string') {
       throw new CliError(`${name}: document ${i + 1} needs kind and metadata.name`, EXIT.usage, 'operate.bad-manifest');
     }
+    if (/^secret$/i.test(o.kind) && (o.data !== undefined || o.stringData !== undefined)) {
+      throw new CliError(`${name}: document ${i + 1} is a Secret with data; secrets never go into a session file — create it from your secret store (or an ExternalSecret/SealedSecret manifest)`, EXIT.usage, 'operate.secret-in-manifest');
+    }
     docs.push(o);
   });
   if (docs.length === 0) throw new CliError(`${name}: no Kubernetes object in it`, EXIT.usage, 'operate.bad-manifest');

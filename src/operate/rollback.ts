@@ -65,6 +65,9 @@ async function step(s: Snapshot, folder: string, i: number, run: Runner): Promis
       action = 'helm-uninstall';
       args = ['uninstall', s.name, ...ns];
     }
+  } else if (s.existed && !s.file) {
+    // Only Secrets are snapshotted without contents (see snapshot.ts).
+    return { ...base, action: 'restore', argv: ['kubectl', 'apply'], ok: false, exitCode: null, output: `${s.kind} ${s.name}: its data is not stored by infra-ops (secrets never reach session files); restore it from its source` };
   } else if (s.existed && s.file) {
     action = 'restore';
     const obj = JSON.parse(await readFile(join(folder, s.file), 'utf8')) as Record<string, unknown>;

@@ -15,6 +15,10 @@ import type { OperateSession, Snapshot } from './session.js';
 
 const NOT_FOUND = /\(NotFound\)|not found/i;
 
+export function isSecret(kind: string): boolean {
+  return /^(secret|secrets)$/i.test(kind.split('.')[0]!);
+}
+
 /** Every object the session's changing commands touch, once each, in command order. */
 export function sessionTargets(s: Pick<OperateSession, 'commands'>): Target[] {
   const seen = new Set<string>();
@@ -63,7 +67,10 @@ export async function takeSnapshots(s: OperateSession, folder: string, run: Runn
       continue;
     }
     const r = await run('kubectl', ['get', t.kind, t.name, ...ns, '-o', 'json']);
-    if (r.error === null && r.exitCode === 0) {
+    if (r.error === null && r.exitCode === 0 && isSecret(t.kind)) {
+      // A Secret's data never reaches the state folder: its existence is noted, its contents are not kept.
+      out.push({ ...base, existed: true, file: null, error: null });
+    } else if (r.error === null && r.exitCode === 0) {
       try {
         JSON.parse(r.stdout);
       } catch {

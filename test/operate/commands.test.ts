@@ -99,4 +99,18 @@ describe('allowlist', () => {
   it('an empty file is refused', () => {
     expect(refusal(() => parseCommandsFile('# nothing\n\n', null)).message).toMatch(/holds no command/);
   });
+
+describe('secrets', () => {
+  it('refuses a command carrying a secret value: the session would store it in clear', () => {
+    for (const line of [
+      'kubectl create secret generic db --from-literal=password=hunter2-hunter2 -n shop',
+      'kubectl set env deployment/my-api DB_PASSWORD=s3cr3t-value -n shop',
+      'helm upgrade web bitnami/nginx --version 15.1.0 --set auth.password=s3cr3t-value',
+    ]) {
+      const e = refusal(() => parseCommandLine(line, 5, null));
+      expect(e.message, line).toMatch(/^line 5: argument \d+ carries a secret value \(.*\[REDACTED:/);
+      expect(e.message).not.toMatch(/hunter2|s3cr3t/);
+    }
+  });
+});
 });

@@ -127,4 +127,13 @@ describe('operate propose', () => {
     // A review sends even a low-tier session to a person.
     expect(s.approval).toMatchObject({ required: true, reason: 'a policy asks for review' });
   });
+
+  it('refuses a Secret manifest with data: it would be stored in the session folder', async () => {
+    const c = fakeCluster(happyRoutes());
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  password: hunter2-hunter2\n';
+    await expect(propose(input('test', { commandsText: 'kubectl apply -f db.yaml -n shop\n', manifests: [{ name: 'db.yaml', text: secret }] }), deps(c))).rejects.toMatchObject({
+      code: 'operate.secret-in-manifest',
+      message: expect.stringMatching(/^db\.yaml: document 1 is a Secret with data/),
+    });
+  });
 });

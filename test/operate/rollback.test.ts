@@ -83,4 +83,27 @@ describe('operate rollback', () => {
     };
     expect(stripServerFields(obj)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'shop', labels: { a: 'b' }, annotations: { keep: 'me' } }, data: { k: 'v' } });
   });
+
+  it('never keeps a Secret\'s data: not in the dry-run, not in the snapshot; its rollback says so', async () => {
+    const secret = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db-creds', namespace: 'shop' }, type: 'Opaque', data: { password: 'aHVudGVyMi1odW50ZXIy' } });
+    const c = fakeCluster({
+      kubectl: {
+        'label secret db-creds rotated=yes -n shop --dry-run=server': { stdout: `${secret}\n` },
+        'get secret db-creds -n shop': { stdout: secret },
+        'label secret db-creds rotated=yes -n shop': { stdout: 'secret/db-creds labeled\n' },
+      },
+    });
+    const s = await propose(
+      { intent: 'mark the rotated secret', commandsText: 'kubectl label secret db-creds rotated=yes -n shop\n', manifests: [], environment: 'test', production: false, namespace: null, context: null, requestedBy: 'bob' },
+      deps(c),
+    );
+    const done = await executeSession({ id: s.id, approve: s.digest }, deps(c));
+    expect(done.execution!.snapshots).toEqual([{ kind: 'secret', name: 'db-creds', namespace: 'shop', existed: true, file: null, error: null }]);
+    const { execFileSync } = await import('node:child_process');
+    // Nothing under the state folder holds the value.
+    expect(() => execFileSync('grep', ['-r', 'aHVudGVyMi1odW50ZXIy', c.stateDir])).toThrow();
+    const { result } = await rollbackSession(s.id, { stateDir: c.stateDir, run: deps(c).run });
+    expect(result.status).toBe('rollback_failed');
+    expect(result.steps[0]!.output).toMatch(/its data is not stored by infra-ops/);
+  });
 });

@@ -91,11 +91,19 @@ interface ParsedManifest {
   docs: Record<string, unknown>[];
 }
 
-async function parseManifest(name: string, text: string): Promise<ParsedManifest> {
+/**
+ * A file given with --manifest: Kubernetes objects (multi-document YAML) when a kubectl command
+ * applies it, or a Helm values file when only helm commands use it. Either way, no secret values.
+ */
+async function parseManifest(name: string, text: string, helmValuesOnly: boolean): Promise<ParsedManifest> {
+  if (redactSecrets(text) !== text) {
+    throw new CliError(`${name} holds a secret value; secrets never go into a session file — reference an existing Secret (secretKeyRef, existingSecret) instead`, EXIT.usage, 'operate.secret-in-manifest');
+  }
   const { parseAllDocuments } = cjsNamespace(await import('yaml'));
   const docs: Record<string, unknown>[] = [];
   parseAllDocuments(text).forEach((doc, i) => {
     if (doc.errors.length > 0) throw new CliError(`${name}: document ${i + 1}: ${doc.errors[0]!.message.split('\n')[0]}`, EXIT.usage, 'operate.bad-manifest');
+    if (helmValuesOnly) return;
     const v = doc.toJS() as unknown;
     if (v === null || v === undefined) return;
     if (typeof v !== 'object' || Array.isArray(v)) throw new CliError(`${name}: document ${i + 1} is not a Kubernetes object`, EXIT.usage, 'operate.bad-manifest');
@@ -109,7 +117,7 @@ async function parseManifest(name: string, text: string): Promise<ParsedManifest
     }
     docs.push(o);
   });
-  if (docs.length === 0) throw new CliError(`${name}: no Kubernetes object in it`, EXIT.usage, 'operate.bad-manifest');
+  if (!helmValuesOnly && docs.length === 0) throw new CliError(`${name}: no Kubernetes object in it`, EXIT.usage, 'operate.bad-manifest');
   return { name, text, docs };
 }
 
@@ -145,7 +153,9 @@ export async function propose(input: ProposeInput, deps: ProposeDeps): Promise<O
   const now = (deps.now ?? (() => new Date()))();
   if (input.intent.trim() === '') throw new CliError('--intent must say what the change is for', EXIT.usage, 'input.missing');
   const parsed = parseCommandsFile(input.commandsText, input.namespace);
-  const manifests = await Promise.all(input.manifests.map((m) => parseManifest(m.name, m.text)));
+  // Which files kubectl applies (Kubernetes objects) and which only helm reads (values files).
+  const byKubectl = new Set(parsed.filter((p) => p.tool === 'kubectl').flatMap((p) => p.files.map((f) => manifestFor(f, input.manifests)?.name)));
+  const manifests = await Promise.all(input.manifests.map((m) => parseManifest(m.name, m.text, !byKubectl.has(m.name))));
   const names = new Set<string>();
   for (const m of manifests) {
     if (names.has(m.name)) throw new CliError(`--manifest ${m.name} is given twice`, EXIT.usage, 'operate.bad-manifest');

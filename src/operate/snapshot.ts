@@ -56,8 +56,9 @@ export async function takeSnapshots(s: OperateSession, folder: string, run: Runn
         } catch {
           /* reported below */
         }
+        // Only what a rollback needs: the release's values and rendered manifest may hold secrets.
         const file = fileName(i, t);
-        await writeFile(join(folder, file), r.stdout, 'utf8');
+        await writeFile(join(folder, file), `${JSON.stringify({ name: t.name, namespace: t.namespace, version: revision }, null, 2)}\n`, 'utf8');
         out.push({ ...base, existed: true, file, helmRevision: revision, error: revision === null ? 'helm status printed no release version' : null });
       } else if (NOT_FOUND.test(r.stderr)) {
         out.push({ ...base, existed: false, file: null, helmRevision: null, error: null });

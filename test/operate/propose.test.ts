@@ -130,10 +130,15 @@ describe('operate propose', () => {
 
   it('refuses a Secret manifest with data: it would be stored in the session folder', async () => {
     const c = fakeCluster(happyRoutes());
-    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  password: hunter2-hunter2\n';
-    await expect(propose(input('test', { commandsText: 'kubectl apply -f db.yaml -n shop\n', manifests: [{ name: 'db.yaml', text: secret }] }), deps(c))).rejects.toMatchObject({
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\n  namespace: shop\ntype: kubernetes.io/tls\ndata:\n  tls.crt: LS0tLS1CRUdJTg==\n';
+    await expect(propose(input('test', { commandsText: 'kubectl apply -f tls.yaml -n shop\n', manifests: [{ name: 'tls.yaml', text: secret }] }), deps(c))).rejects.toMatchObject({
       code: 'operate.secret-in-manifest',
-      message: expect.stringMatching(/^db\.yaml: document 1 is a Secret with data/),
+      message: expect.stringMatching(/^tls\.yaml: document 1 is a Secret with data/),
     });
+    // A values file (or any manifest) holding a password is refused without echoing it.
+    const values = 'auth:\n  password: hunter2-hunter2\n';
+    const e = await propose(input('test', { commandsText: 'helm upgrade db bitnami/postgresql --version 15.5.0 -f values.yaml -n shop\n', manifests: [{ name: 'values.yaml', text: values }] }), deps(c)).catch((x: Error) => x);
+    expect(e).toMatchObject({ code: 'operate.secret-in-manifest', message: expect.stringMatching(/^values\.yaml holds a secret value/) });
+    expect((e as Error).message).not.toContain('hunter2');
   });
 });

@@ -106,4 +106,38 @@ describe('operate rollback', () => {
     expect(result.status).toBe('rollback_failed');
     expect(result.steps[0]!.output).toMatch(/its data is not stored by infra-ops/);
   });
+
+  it('a Helm upgrade: values file as given, the revision before is snapshotted, rollback returns to it', async () => {
+    const status = JSON.stringify({ name: 'web', info: { status: 'deployed', description: 'Upgrade complete' }, config: { auth: { existingSecret: 'web-auth' } }, manifest: '---\n# Source: nginx/templates/svc.yaml\n', version: 4, namespace: 'web' });
+    const c = fakeCluster({
+      helm: {
+        'upgrade web bitnami/nginx --version 15.1.0 -f 1-values.yaml -n web --dry-run': { stdout: 'Release "web" has been upgraded. Happy Helming!\nNAME: web\nSTATUS: pending-upgrade\nREVISION: 5\n' },
+        'status web -n web': { stdout: status },
+        'upgrade web bitnami/nginx --version 15.1.0 -f 1-values.yaml -n web': { stdout: 'Release "web" has been upgraded. Happy Helming!\nNAME: web\nSTATUS: deployed\nREVISION: 5\n' },
+        'rollback web 4 -n web': { stdout: 'Rollback was a success! Happy Helming!\n' },
+      },
+    });
+    const s = await propose(
+      {
+        intent: 'update the web chart',
+        commandsText: 'helm upgrade web bitnami/nginx --version 15.1.0 -f values.yaml -n web\n',
+        manifests: [{ name: 'values.yaml', text: 'replicaCount: 3\nimage:\n  tag: 1.27.3\n' }],
+        environment: 'test',
+        production: false,
+        namespace: null,
+        context: null,
+        requestedBy: 'bob',
+      },
+      deps(c),
+    );
+    expect(s.manifests[0]!.objects).toEqual([]);
+    expect(s.dryRun[0]).toMatchObject({ mode: 'client', ok: true, note: expect.stringMatching(/^helm --dry-run/) });
+    const done = await executeSession({ id: s.id, approve: s.digest }, deps(c));
+    expect(done.status).toBe('executed');
+    expect(done.execution!.snapshots).toEqual([{ kind: 'HelmRelease', name: 'web', namespace: 'web', existed: true, file: 'snapshots/1-HelmRelease-web.json', helmRevision: 4, error: null }]);
+    // The release's values and manifest are not kept.
+    expect(JSON.parse(readFileSync(join(c.stateDir, 'sessions', s.id, 'snapshots/1-HelmRelease-web.json'), 'utf8'))).toEqual({ name: 'web', namespace: 'web', version: 4 });
+    const { result } = await rollbackSession(s.id, { stateDir: c.stateDir, run: deps(c).run });
+    expect(result.steps).toMatchObject([{ action: 'helm-rollback', argv: ['helm', 'rollback', 'web', '4', '-n', 'web'], ok: true }]);
+  });
 });

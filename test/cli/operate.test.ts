@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, fakeCluster, FIXTURES, happyRoutes, NEW_IMAGE, type FakeCluster } from '../operate/fake-cluster.js';
@@ -17,9 +17,13 @@ function proposeArgs(c: FakeCluster, env: string, commands = COMMANDS): string[]
 describe('infra-ops operate (CLI)', () => {
   it('propose → show → approval → execute → validate → rollback, every --json output per its schema (refusals before approval: test/operate/execute.test.ts)', () => {
     const c = fakeCluster(happyRoutes());
+    expect(run(c, ['init']).status).toBe(0);
+    const configFile = join(c.stateDir, 'config.yaml');
+    writeFileSync(configFile, `${readFileSync(configFile, 'utf8')}\noperate:\n  sessionTtlMinutes: 20\n`);
     const p = run(c, proposeArgs(c, 'prod'));
     expect(p.status, p.stderr).toBe(0);
     const proposed = p.json();
+    expect(Date.parse(proposed.session.expiresAt) - Date.parse(proposed.session.createdAt)).toBe(20 * 60_000);
     expect(schemaErrors('operate-propose', proposed)).toEqual([]);
     const { id, digest, approval } = proposed.session;
     expect(proposed.session.tier).toBe('medium');

@@ -3,7 +3,7 @@
  * the saved plan beside it. Run ids are validated so a crafted id cannot leave the runs folder.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CliError, EXIT } from '../cli/exit-codes.js';
 import type { RunRecord } from './types.js';
@@ -30,9 +30,25 @@ export function runFile(stateDir: string, runId: string): string {
   return join(runDir(stateDir, runId), RUN_FILE);
 }
 
+/**
+ * Saved plans hold every value of the plan, sensitive ones in plain text: the runs folder keeps
+ * itself out of version control, and plan files are made readable by their owner only.
+ */
+async function guardRunsDir(stateDir: string): Promise<void> {
+  const ignore = join(stateDir, RUNS_DIR, '.gitignore');
+  await writeFile(ignore, '# infra-ops deploy runs: saved plans can hold secrets in plain text. Never commit them.\n*\n', { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EEXIST') throw e;
+  });
+}
+
+export async function protectPlan(file: string): Promise<void> {
+  await chmod(file, 0o600).catch(() => undefined);
+}
+
 export async function writeRun(stateDir: string, run: RunRecord): Promise<string> {
   const dir = runDir(stateDir, run.runId);
   await mkdir(dir, { recursive: true });
+  await guardRunsDir(stateDir);
   const file = join(dir, RUN_FILE);
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {

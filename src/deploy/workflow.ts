@@ -15,7 +15,7 @@ import { INSTALL_HINTS } from '../tester/tools/install-hints.js';
 import { pickIacBinary, type IacTool } from '../tester/tools/terraform.js';
 import { approveRequest, auditDeployAction, deployTier, FIX_KIND, needsAudit, PLAN_KIND, requestDeployApproval } from './approval.js';
 import { costDelta, isDestructive, planLine, summarizePlan } from './plan-summary.js';
-import { newRunId, PLAN_FILE, readRun, runDir, sha256File, sha256Text, writeRun } from './run-store.js';
+import { newRunId, PLAN_FILE, protectPlan, readRun, runDir, sha256File, sha256Text, writeRun } from './run-store.js';
 import { errorText, formatAge, isCredentialsError, isStalePlan, keyLines, parseStateLock } from './terraform-errors.js';
 import { STAGES, type BlockedInfo, type CommandEvidence, type RunRecord, type StageName, type StageRecord, type StageStatus } from './types.js';
 
@@ -385,6 +385,7 @@ async function preview(ctx: DeployContext, run: RunRecord, tf: { tool: IacTool; 
   } catch (e) {
     return fail(ctx, run, st, 'error', `plan JSON unreadable: ${e instanceof Error ? e.message : String(e)}`, [`run the deploy again: ${cmdLine(run)}`]);
   }
+  await protectPlan(file);
   const sha256 = await sha256File(file);
   if (sha256 === null) return fail(ctx, run, st, 'error', `${tf.tool} plan wrote no plan file at ${file}`, [`run the deploy again: ${cmdLine(run)}`]);
   const summary = summarizePlan(parsed.resources);

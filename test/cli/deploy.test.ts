@@ -1,5 +1,5 @@
 /** End-to-end deploys of examples/aws-webapp through the bundle with the Terraform test double (see e2e-helpers). */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './run-cli.js';
@@ -23,6 +23,8 @@ describe('infra-ops deploy', () => {
     const preview = run.stages.find((s: { name: string }) => s.name === 'preview');
     expect(preview.commands[0].argv).toEqual(['terraform', 'plan', '-input=false', '-no-color', `-out=${join(p.root, '.infra-ops/runs', run.runId, 'plan.tfplan')}`, '-var-file=test.tfvars']);
     expect(existsSync(join(p.root, run.stages.find((s: { name: string }) => s.name === 'pre-tests').report))).toBe(true);
+    // The saved plan can hold secrets: owner-only.
+    expect(statSync(join(p.root, '.infra-ops/runs', run.runId, 'plan.tfplan')).mode & 0o077).toBe(0);
     // Nothing was applied yet.
     expect(p.argv().some((c) => c.argv[0] === 'apply')).toBe(false);
 
@@ -86,7 +88,7 @@ describe('infra-ops deploy', () => {
     expect(r.status).toBe(2);
     expect(r.json().error.code).toBe('config.invalid');
     expect(r.stderr).toMatch(/environments\.test\.naming/);
-    const runs = readdirSync(join(p.root, '.infra-ops/runs'));
+    const runs = readdirSync(join(p.root, '.infra-ops/runs')).filter((f) => f.startsWith('dep-'));
     const rec = JSON.parse(readFileSync(join(p.root, '.infra-ops/runs', runs[0]!, 'run.json'), 'utf8'));
     expect(rec.status).toBe('error');
     expect(stages(rec)['pre-tests']).toBe('error');

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,8 @@ describe('run store', () => {
     };
     await writeRun(stateDir, run);
     expect(readdirSync(runDir(stateDir, run.runId))).toEqual(['run.json']);
+    // Saved plans can hold secrets: the runs folder ignores itself in git.
+    expect(readFileSync(join(stateDir, 'runs', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
     expect(await readRun(stateDir, run.runId)).toEqual(run);
     await expect(readRun(stateDir, newRunId(new Date()))).rejects.toMatchObject({ code: 'deploy.unknown-run', exitCode: 2 });
   });

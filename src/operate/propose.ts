@@ -13,7 +13,7 @@ import { basename, join } from 'node:path';
 import { createRequest } from '../approval/decisions.js';
 import type { ResolvedSettings } from '../approval/settings.js';
 import { classifyAction } from '../approval/tier.js';
-import type { TierDecision } from '../approval/types.js';
+import { tierRank, type TierDecision } from '../approval/types.js';
 import { CliError, EXIT } from '../cli/exit-codes.js';
 import type { InfraOpsConfig } from '../config/types.js';
 import { redactSecrets } from '../errors/redact.js';
@@ -163,7 +163,9 @@ export async function propose(input: ProposeInput, deps: ProposeDeps): Promise<O
   }
   const stored: SessionManifest[] = manifests.map((m, i) => ({ name: m.name, file: `manifests/${i + 1}-${safeName(m.name)}`, sha256: sha256(m.text), objects: m.docs.map(objectOf) }));
 
-  const commands: SessionCommand[] = parsed.map((p) => {
+  /** The riskiest decision of a list (the first of equals). */
+  const worstOf = (ds: TierDecision[]): TierDecision => ds.reduce((a, b) => (tierRank(b.tier) > tierRank(a.tier) ? b : a));
+  const classified = parsed.map((p) => {
     const fileTargets: Target[] = p.files.flatMap((f) => {
       const m = manifestFor(f, stored);
       if (!m) throw new CliError(`line ${p.line}: -f ${f} is not a manifest given with --manifest (given: ${stored.map((s) => s.name).join(', ') || 'none'})`, EXIT.usage, 'operate.unknown-manifest', { line: p.line });
@@ -178,8 +180,9 @@ export async function propose(input: ProposeInput, deps: ProposeDeps): Promise<O
         deps.config,
       ),
     );
-    const worst = decisions.reduce((a, b) => (maxTier([a.tier, b.tier]) === b.tier && b.tier !== a.tier ? b : a));
-    return { line: p.line, argv: p.argv, tool: p.tool, verb: p.verb, files: p.files, targets, tier: worst.tier, tierRule: worst.rule.id, decision: worst } as SessionCommand & { decision: TierDecision };
+    const worst = worstOf(decisions);
+    const command: SessionCommand = { line: p.line, argv: p.argv, tool: p.tool, verb: p.verb, files: p.files, targets, tier: worst.tier, tierRule: worst.rule.id };
+    return { command, decision: worst };
   });
 
   const id = newSessionId(now);
@@ -188,8 +191,7 @@ export async function propose(input: ProposeInput, deps: ProposeDeps): Promise<O
   for (const [i, m] of manifests.entries()) await writeFile(join(folder, stored[i]!.file), m.text, 'utf8');
 
   const ttl = input.ttlMinutes ?? DEFAULT_TTL_MINUTES;
-  const decisions = commands.map((c) => (c as SessionCommand & { decision: TierDecision }).decision);
-  const plain: SessionCommand[] = commands.map(({ line, argv, tool, verb, files, targets, tier, tierRule }) => ({ line, argv, tool, verb, files, targets, tier, tierRule }));
+  const plain = classified.map((c) => c.command);
   const session: OperateSession = {
     schemaVersion: 1,
     id,
@@ -205,8 +207,8 @@ export async function propose(input: ProposeInput, deps: ProposeDeps): Promise<O
     manifests: stored,
     digest: '',
     dryRun: [],
-    policies: { evaluated: false, outcome: null, violations: [], note: 'no policy engine available in this version' },
-    patterns: { evaluated: false, matches: [], note: 'no pattern library available in this version' },
+    policies: { evaluated: false, outcome: null, violations: [], note: 'not evaluated: no policy set was given' },
+    patterns: { evaluated: false, matches: [], note: 'not searched: no pattern library was given' },
     capabilities: null,
     tier: maxTier(plain.map((c) => c.tier)),
     approval: { required: false, reason: null, requestId: null },
@@ -243,7 +245,7 @@ export async function propose(input: ProposeInput, deps: ProposeDeps): Promise<O
   const byTier = session.tier === 'medium' || session.tier === 'critical';
   const byPolicy = session.policies.outcome === 'review';
   if (byTier || byPolicy) {
-    const worst = decisions.reduce((a, b) => (b.tier === maxTier([a.tier, b.tier]) && b.tier !== a.tier ? b : a));
+    const worst = worstOf(classified.map((c) => c.decision));
     // A review outcome needs a person even for a low-tier change: the request is at least low.
     const request = await createRequest(deps.stateDir, {
       tier: worst.autoApprove ? { ...worst, tier: 'low', autoApprove: false, slaMinutes: deps.settings.sla.low } : worst,

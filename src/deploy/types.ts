@@ -112,7 +112,7 @@ export interface ApprovalRecord {
   decidedAt: string | null;
   /** The plan hash (apply) or fix command digest (fix) the approval is bound to. */
   boundTo: string;
-  /** Audit record id (phr-N) for medium and critical tiers, once the action ran. */
+  /** Audit record id (phr-N) for medium and critical tiers, once the action ran (the latest attempt's). */
   auditId: string | null;
 }
 

@@ -126,7 +126,7 @@ async function block(ctx: DeployContext, run: RunRecord, st: StageRecord, info: 
 }
 
 async function fail(ctx: DeployContext, run: RunRecord, st: StageRecord, status: 'failed' | 'error', detail: string, next: string[]): Promise<RunRecord> {
-  end(ctx, st, 'failed', detail);
+  end(ctx, st, status === 'error' ? 'error' : 'failed', detail);
   run.status = status;
   run.error = redactSecrets(detail);
   run.next = next;
@@ -759,7 +759,8 @@ async function auditApply(
   result: 'pass' | 'fail',
   after?: { post: 'passed' | 'warned' | 'failed'; clean: boolean },
 ): Promise<void> {
-  if (!needsAudit(approval.tier) || approval.auditId !== null || !run.plan) return;
+  // One record per apply attempt under a medium or critical approval; auditId is the latest.
+  if (!needsAudit(approval.tier) || !run.plan) return;
   const s = run.plan.summary;
   const pre = stage(run, 'pre-tests');
   approval.auditId = await auditDeployAction(ctx.stateDir, {

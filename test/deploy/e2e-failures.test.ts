@@ -34,6 +34,11 @@ describe('infra-ops deploy', () => {
     expect(last.status, last.stderr).toBe(0);
     expect(last.doc.run.status).toBe('verified');
     expect(last.doc.run.fix.outcome).toBe('success');
+    // Each apply attempt under a medium approval has its audit record: the failed one and the good one; the chain is intact.
+    const audit = cli(['audit', 'list', '--json'], { cwd: p.root, env: p.env }).json();
+    expect(audit.total).toBe(2);
+    expect(last.doc.run.approvals.filter((a: { kind: string }) => a.kind === 'apply').map((a: { auditId: string }) => a.auditId)).toEqual(['phr-1', 'phr-2']);
+    expect(cli(['audit', 'verify'], { cwd: p.root, env: p.env }).status).toBe(0);
     // The issue log learned: the solution has one successful attempt.
     const shown = cli(['issues', 'show', f.debug.issueId, '--json'], { cwd: p.root, env: p.env });
     expect(shown.status, shown.stderr).toBe(0);

@@ -27,7 +27,7 @@ import type { InfraOpsConfig } from '../config/types.js';
 import { redactSecrets } from '../errors/redact.js';
 import { redactArgv } from '../audit/redact-record.js';
 import { clip, dryRunSession, resolvedArgs, type Runner } from './dry-run.js';
-import { tierVerb, type ProposeHooks } from './propose.js';
+import { policyInput, tierVerb, type ProposeHooks } from './propose.js';
 import { takeSnapshots } from './snapshot.js';
 import {
   isExpired,
@@ -130,15 +130,16 @@ async function claim(input: ExecuteInput, deps: ExecuteDeps): Promise<{ session:
         refuse(`--approve ${input.approve} does not match session ${s.id} (digest ${digest}): the session changed since that digest was shown, or it is another session's`, 'operate.digest-mismatch');
       }
       if (deps.hooks?.policies) {
-        const manifests: Record<string, unknown>[] = [];
+        const docs = new Map<string, Record<string, unknown>[]>();
         const { parseAllDocuments } = (await import('../runtime/cjs-interop.js')).cjsNamespace(await import('yaml'));
-        for (const m of s.manifests) {
-          for (const d of parseAllDocuments(await readFile(join(folder, m.file), 'utf8'))) {
-            const v = d.toJS() as unknown;
-            if (v && typeof v === 'object' && !Array.isArray(v)) manifests.push(v as Record<string, unknown>);
-          }
+        // Kubernetes manifests only (a Helm values file has no objects).
+        for (const m of s.manifests.filter((x) => x.objects.length > 0)) {
+          const objects = parseAllDocuments(await readFile(join(folder, m.file), 'utf8'))
+            .map((d) => d.toJS() as unknown)
+            .filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v));
+          docs.set(m.name, objects);
         }
-        const r = await deps.hooks.policies({ commands: s.commands.map((c) => c.argv), manifests, env: s.environment, namespace: s.namespace, production: s.production });
+        const r = await deps.hooks.policies(policyInput(s, docs));
         s.policies = { evaluated: true, outcome: r.outcome, violations: r.violations, note: null };
       }
       if (s.policies.outcome === 'deny') {

@@ -35,10 +35,37 @@ import {
 
 export interface PolicyInput {
   commands: string[][];
+  /** Objects kubectl applies (not those it deletes). */
   manifests: Record<string, unknown>[];
+  /** The objects of each file a kubectl command names with -f, by the name as written. */
+  files: Record<string, Record<string, unknown>[]>;
   env: string;
   namespace: string | null;
   production: boolean;
+}
+
+/** What the policies judge, from the session's commands and the objects of its Kubernetes manifests (by manifest name). */
+export function policyInput(
+  s: Pick<OperateSession, 'commands' | 'environment' | 'namespace' | 'production'>,
+  docsByName: ReadonlyMap<string, Record<string, unknown>[]>,
+): PolicyInput {
+  const files: Record<string, Record<string, unknown>[]> = {};
+  const applied = new Set<string>();
+  const manifests: Record<string, unknown>[] = [];
+  const named = [...docsByName.keys()].map((name) => ({ name }));
+  for (const c of s.commands) {
+    if (c.tool !== 'kubectl') continue;
+    for (const f of c.files) {
+      const m = manifestFor(f, named);
+      if (!m) continue;
+      files[f] = docsByName.get(m.name)!;
+      if (c.verb !== 'delete' && !applied.has(m.name)) {
+        applied.add(m.name);
+        manifests.push(...docsByName.get(m.name)!);
+      }
+    }
+  }
+  return { commands: s.commands.map((c) => c.argv), manifests, files, env: s.environment, namespace: s.namespace, production: s.production };
 }
 
 /** The seams to the policy engine, the pattern library and capability discovery. */
@@ -229,13 +256,7 @@ export async function propose(input: ProposeInput, deps: ProposeDeps): Promise<O
     }
   }
   if (hooks.policies) {
-    const r = await hooks.policies({
-      commands: plain.map((c) => c.argv),
-      manifests: manifests.flatMap((m) => m.docs),
-      env: input.environment,
-      namespace: input.namespace,
-      production: input.production,
-    });
+    const r = await hooks.policies(policyInput(session, new Map(manifests.filter((m) => m.docs.length > 0).map((m) => [m.name, m.docs]))));
     session.policies = { evaluated: true, outcome: r.outcome, violations: r.violations, note: null };
   }
   if (hooks.patterns) {

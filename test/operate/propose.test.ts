@@ -121,6 +121,7 @@ describe('operate propose', () => {
     });
     expect(seen[0]).toMatchObject({ env: 'test', namespace: 'shop', production: false, commands: s.commands.map((x) => x.argv) });
     expect((seen[0] as { manifests: { kind: string }[] }).manifests.map((m) => m.kind)).toEqual(['HorizontalPodAutoscaler']);
+    expect(Object.keys((seen[0] as { files: object }).files)).toEqual(['hpa-my-api.yaml']);
     expect(s.policies).toMatchObject({ evaluated: true, outcome: 'review' });
     expect(s.patterns.matches[0]).toMatchObject({ name: 'autoscale-hpa', matched: ['autoscale', 'true'] });
     expect(s.capabilities).toEqual({ keda: false, hpaV2: true });
@@ -140,5 +141,18 @@ describe('operate propose', () => {
     const e = await propose(input('test', { commandsText: 'helm upgrade db bitnami/postgresql --version 15.5.0 -f values.yaml -n shop\n', manifests: [{ name: 'values.yaml', text: values }] }), deps(c)).catch((x: Error) => x);
     expect(e).toMatchObject({ code: 'operate.secret-in-manifest', message: expect.stringMatching(/^values\.yaml holds a secret value/) });
     expect((e as Error).message).not.toContain('hunter2');
+  });
+
+  it('gives the policies what a delete -f removes as its file, not as objects to apply', async () => {
+    const routes = happyRoutes();
+    routes.kubectl!['delete -f 1-hpa-my-api.yaml -n shop --dry-run=server'] = { stdout: 'horizontalpodautoscaler.autoscaling "my-api" deleted (server dry run)\n' };
+    const c = fakeCluster(routes);
+    let seen: import('../../src/operate/propose.js').PolicyInput | undefined;
+    await propose(input('test', { commandsText: 'kubectl delete -f hpa-my-api.yaml -n shop\n' }), {
+      ...deps(c),
+      hooks: { policies: async (i) => ((seen = i), { outcome: 'allow', violations: [] }) },
+    });
+    expect(seen!.manifests).toEqual([]);
+    expect(seen!.files['hpa-my-api.yaml']!.map((o) => o.kind)).toEqual(['HorizontalPodAutoscaler']);
   });
 });

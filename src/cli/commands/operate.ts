@@ -63,7 +63,7 @@ async function hooks(run: Runner, root: string): Promise<ProposeHooks> {
     capabilities: async () => ({ ...(await discoverCapabilities((args) => run('kubectl', args, { timeoutMs: 30_000 }))) }),
     policies: async (input) => {
       const [pdbs, autoscalers] = await Promise.all([existing(run, 'poddisruptionbudgets', input.namespace), existing(run, 'horizontalpodautoscalers', input.namespace)]);
-      return evaluatePolicies({ ...input, namespace: input.namespace ?? 'default', existing: { pdbs, autoscalers } }, policies);
+      return evaluatePolicies({ ...input, existing: { pdbs, autoscalers } }, policies);
     },
     patterns: async (intent, capabilities) =>
       findPatterns(intent, patterns, capabilities).map((m) => ({ name: m.name, file: m.file, score: m.score, matched: m.matched })),

@@ -1,0 +1,2 @@
+import{createRequire as __infraOpsCreateRequire}from'node:module';const require=__infraOpsCreateRequire(import.meta.url);
+import{a,b}from"./chunk-HG73MRAM.mjs";import"./chunk-SKCIXCCA.mjs";import"./chunk-D3H6EPRG.mjs";import"./chunk-WD4ZCLVS.mjs";import"./chunk-JKJYFOIC.mjs";import"./chunk-XDSUO3QA.mjs";import"./chunk-AOZ56JLK.mjs";import"./chunk-FP3EJKUX.mjs";import"./chunk-NTKGVEPD.mjs";import"./chunk-SHR2YII5.mjs";import"./chunk-SXI7GY6T.mjs";export{a as approvalOf,b as recordAction};

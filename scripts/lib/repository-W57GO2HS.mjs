@@ -1,0 +1,2 @@
+import{createRequire as __infraOpsCreateRequire}from'node:module';const require=__infraOpsCreateRequire(import.meta.url);
+import{b as a,c as b,d as c,e as d}from"./chunk-CWL77XSP.mjs";import"./chunk-PUMXARTE.mjs";import"./chunk-6SP5MOHU.mjs";import"./chunk-PT6JYGNN.mjs";import"./chunk-WZNXR7BY.mjs";import"./chunk-XDSUO3QA.mjs";import"./chunk-AOZ56JLK.mjs";import"./chunk-FP3EJKUX.mjs";import"./chunk-NTKGVEPD.mjs";import"./chunk-SHR2YII5.mjs";import"./chunk-SXI7GY6T.mjs";export{c as IssueLog,b as currentPattern,a as loadKnowledgeBase,d as openIssueLog};

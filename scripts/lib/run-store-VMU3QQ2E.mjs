@@ -1,0 +1,2 @@
+import{createRequire as __infraOpsCreateRequire}from'node:module';const require=__infraOpsCreateRequire(import.meta.url);
+import{a,b,c,d,e,f,g,h,i,j,k,l}from"./chunk-VACZQEZ5.mjs";import"./chunk-NTKGVEPD.mjs";import"./chunk-SXI7GY6T.mjs";export{c as PLAN_FILE,a as RUNS_DIR,b as RUN_FILE,d as RUN_ID,e as newRunId,h as protectPlan,j as readRun,f as runDir,g as runFile,k as sha256File,l as sha256Text,i as writeRun};

@@ -1,2 +1,0 @@
-import{createRequire as __infraOpsCreateRequire}from'node:module';const require=__infraOpsCreateRequire(import.meta.url);
-import{b as a,c as b,d as c,e as d,f as e,g as f,h as g,i as h,j as i,k as j,l as k}from"./chunk-HXR5KWGO.mjs";import"./chunk-NTKGVEPD.mjs";import"./chunk-7JS26BZ2.mjs";import"./chunk-SXI7GY6T.mjs";export{a as ISSUE_LOG_DIR,b as ISSUE_LOG_FILE,c as MAX_EVENT_BYTES,e as appendEvents,i as eventProblem,k as isRealTimestamp,d as issueLogPath,g as parseEventLog,f as readEvents,j as semanticProblems,h as syncDir};

@@ -1,0 +1,2 @@
+import{createRequire as __infraOpsCreateRequire}from'node:module';const require=__infraOpsCreateRequire(import.meta.url);
+import{a,b,c,d,e,f,g,h,i,j}from"./chunk-UBLEVGHB.mjs";import"./chunk-DQ4TGAII.mjs";import"./chunk-QNC7XP5D.mjs";import"./chunk-3BJBD4VC.mjs";import"./chunk-SXI7GY6T.mjs";export{b as FMT_RULE_ID,a as TERRAFORM_TIMEOUT_MS,c as VALIDATE_RULE_ID,h as addressFromContext,g as isNotInitialised,i as judgeValidate,e as parseFmtList,f as parseValidateJson,d as pickIacBinary,j as runTerraformChecks};

@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { CliError, EXIT } from '../cli/exit-codes.js';
 import type { EnvironmentConfig, InfraOpsConfig } from '../config/types.js';
+import type { Finding } from '../tester/finding.js';
+import type { CheckResult, CostInput, TestReport } from '../tester/report/report.js';
 import { redactSecrets } from '../errors/redact.js';
 import { findBinary, runTool, type ToolRun } from '../tester/tools/exec.js';
 import { INSTALL_HINTS } from '../tester/tools/install-hints.js';
@@ -302,10 +304,36 @@ async function runStages(ctx: DeployContext, run: RunRecord, opts: StartOptions)
   return askApproval(ctx, run);
 }
 
-async function preTests(ctx: DeployContext, run: RunRecord, st: StageRecord): Promise<RunRecord | null> {
-  const { runPreTests } = await import('../tester/phase-pre.js');
+/** Builds the test report of a stage, writes it (and the environment's history) and links it from the stage. */
+async function saveTestReport(
+  ctx: DeployContext,
+  run: RunRecord,
+  st: StageRecord,
+  phase: 'pre' | 'post',
+  generatedAt: Date,
+  t0: number,
+  result: { findings: Finding[]; checks: CheckResult[]; cost: CostInput | null },
+): Promise<TestReport> {
   const { buildReport } = await import('../tester/report/report.js');
   const { writeReports } = await import('../tester/write-reports.js');
+  const report = buildReport({
+    env: ctx.env,
+    phase,
+    generatedAt,
+    findings: result.findings,
+    checks: result.checks,
+    cost: result.cost,
+    gate: ctx.envConfig?.gate,
+    dir: run.dir,
+    durationMs: Math.round(performance.now() - t0),
+  });
+  const files = await writeReports(report, ctx.stateDir, ctx.config?.test?.formats ?? []);
+  st.report = relToRoot(ctx, files.json);
+  return report;
+}
+
+async function preTests(ctx: DeployContext, run: RunRecord, st: StageRecord): Promise<RunRecord | null> {
+  const { runPreTests } = await import('../tester/phase-pre.js');
   const t0 = performance.now();
   const generatedAt = clock(ctx);
   const result = await runPreTests({
@@ -322,19 +350,7 @@ async function preTests(ctx: DeployContext, run: RunRecord, st: StageRecord): Pr
     toolEnv: ctx.toolEnv,
     progress: ctx.progress,
   });
-  const report = buildReport({
-    env: ctx.env,
-    phase: 'pre',
-    generatedAt,
-    findings: result.findings,
-    checks: result.checks,
-    cost: result.cost,
-    gate: ctx.envConfig?.gate,
-    dir: run.dir,
-    durationMs: Math.round(performance.now() - t0),
-  });
-  const files = await writeReports(report, ctx.stateDir, ctx.config?.test?.formats ?? []);
-  st.report = relToRoot(ctx, files.json);
+  const report = await saveTestReport(ctx, run, st, 'pre', generatedAt, t0, result);
   const s = report.counts.bySeverity;
   const top = [...report.findings.filter((f) => f.outcome === 'block'), ...report.findings.filter((f) => f.outcome === 'warn')]
     .slice(0, 5)
@@ -586,8 +602,6 @@ async function applyAndVerify(ctx: DeployContext, run: RunRecord, tf: { tool: Ia
 
 async function postTests(ctx: DeployContext, run: RunRecord, st: StageRecord): Promise<'passed' | 'warned' | 'failed'> {
   const { runPostTests } = await import('../tester/phase-post.js');
-  const { buildReport } = await import('../tester/report/report.js');
-  const { writeReports } = await import('../tester/write-reports.js');
   const t0 = performance.now();
   const generatedAt = clock(ctx);
   const result = await runPostTests({
@@ -600,19 +614,7 @@ async function postTests(ctx: DeployContext, run: RunRecord, st: StageRecord): P
     toolEnv: tfEnv(ctx),
     progress: ctx.progress,
   });
-  const report = buildReport({
-    env: ctx.env,
-    phase: 'post',
-    generatedAt,
-    findings: result.findings,
-    checks: result.checks,
-    cost: result.cost,
-    gate: ctx.envConfig?.gate,
-    dir: run.dir,
-    durationMs: Math.round(performance.now() - t0),
-  });
-  const files = await writeReports(report, ctx.stateDir, ctx.config?.test?.formats ?? []);
-  st.report = relToRoot(ctx, files.json);
+  const report = await saveTestReport(ctx, run, st, 'post', generatedAt, t0, result);
   const status = report.status === 'FAIL' ? 'failed' : report.status === 'WARN' ? 'warned' : 'passed';
   end(ctx, st, status, `${report.status}${report.statusReasons.length ? `: ${report.statusReasons.join('; ')}` : ''}`);
   return status;

@@ -42,7 +42,7 @@ function run(load: () => Promise<Action>): Action {
 
 export function buildProgram(): Command {
   const program = new Command('infra-ops')
-    .description('A senior SRE in your terminal: error intelligence with a learning issue log (more capabilities: see `status`).')
+    .description('A senior SRE in your terminal: test and deploy Terraform, diagnose and operate Kubernetes, debug errors with a learning issue log.')
     .version(pkg.version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
